@@ -1,0 +1,36 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORPUS ?= corpus/synth.db
+
+.PHONY: install demo test lint typecheck bench bench-smoke clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/synth ingest corpus/examples --corpus $(CORPUS)
+	$(BIN)/synth sessions --corpus $(CORPUS)
+	$(BIN)/synth summarize lgl-2024-03-14-gruppdialog --corpus $(CORPUS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check cli tests bench
+	$(BIN)/ruff format --check cli tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) lint typecheck
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,105 @@
+"""synth ingest: read notes, tag every statement, store the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from synth.cli._util import (
+    CorpusOption,
+    DebugOption,
+    TaxonomyOption,
+    app,
+    err,
+    handle_errors,
+    make_tagger,
+    open_corpus,
+    out,
+)
+from synth.errors import EXIT_OK, EXIT_PARTIAL
+from synth.models import KINDS
+
+
+@app.command("ingest")
+@handle_errors
+def ingest_cli(
+    paths: Annotated[list[Path], typer.Argument(help="Notes files or folders (.txt, .md).")],
+    corpus: CorpusOption = None,
+    session: Annotated[
+        str | None,
+        typer.Option("--session", help="Session id; all files go into this one session."),
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Session title.")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Session date, YYYY-MM-DD.")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="Kind of notes: " + ", ".join(KINDS) + " (default: guessed)."),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Re-parse and replace a session already stored.")
+    ] = False,
+    recursive: Annotated[
+        bool, typer.Option("--recursive", "-r", help="Ingest folders with their subfolders.")
+    ] = False,
+    max_size: Annotated[
+        float, typer.Option("--max-size", help="Largest file to read, in MB.")
+    ] = 50.0,
+    taxonomy: TaxonomyOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Ingest workshop notes: parse, tag and store every statement."""
+    from synth.ingest import ingest
+
+    tagger = make_tagger(taxonomy)
+    with open_corpus(corpus, create=True) as db:
+        with Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
+        ) as progress:
+            task = progress.add_task("ingesting", total=None)
+
+            def step(name: str) -> None:
+                progress.update(task, description=f"reading {Path(name).name}", advance=1)
+
+            report = ingest(
+                paths,
+                db,
+                tagger,
+                session_id=session,
+                title=title,
+                date=date,
+                kind=kind,
+                replace=replace,
+                recursive=recursive,
+                max_bytes=int(max_size * 1024 * 1024),
+                progress=step,
+            )
+        for r in report.results:
+            if r.status == "unchanged":
+                out.print(
+                    f"already stored  {r.session_id}  ({r.statements} statements; "
+                    "use --replace to parse it again)",
+                    markup=False,
+                )
+            else:
+                out.print(
+                    f"{r.status:<8} {r.session_id}  {r.statements} statements, {r.tagged} tagged"
+                    f"  · {r.date or 'no date'} · {r.kind} · {r.title}",
+                    markup=False,
+                )
+    for failure in report.failures:
+        err.print(f"[bold red]error:[/] {failure}", markup=True, highlight=False)
+    if report.failures:
+        err.print(
+            f"{len(report.failures)} input(s) failed; {len(report.results)} session(s) stored.",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_PARTIAL)
+    raise typer.Exit(EXIT_OK)

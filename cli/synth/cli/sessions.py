@@ -1,0 +1,34 @@
+"""synth sessions: list the stored sessions."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from synth.cli._util import CorpusOption, DebugOption, app, handle_errors, open_corpus, out
+
+
+@app.command("sessions")
+@handle_errors
+def sessions_cli(
+    corpus: CorpusOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    debug: DebugOption = False,
+) -> None:
+    """List the sessions in the corpus, oldest first."""
+    with open_corpus(corpus) as db:
+        sessions = db.sessions()
+    if fmt == "json":
+        out.print_json(json.dumps([s.__dict__ for s in sessions], ensure_ascii=False))
+        return
+    table = Table(title=f"{len(sessions)} session(s)", title_justify="left")
+    for col in ("session", "date", "kind", "statements", "title", "sources"):
+        table.add_column(col, justify="right" if col == "statements" else "left")
+    for s in sessions:
+        table.add_row(
+            s.id, s.date or "–", s.kind, str(s.statement_count), s.title, ", ".join(s.sources)
+        )
+    out.print(table)

@@ -1,0 +1,86 @@
+"""synth show: a session's statements with their tags and evidence."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from synth.cli._util import (
+    CorpusOption,
+    DebugOption,
+    TaxonomyOption,
+    app,
+    fail,
+    handle_errors,
+    load_taxonomy,
+    open_corpus,
+    out,
+)
+from synth.models import DIMENSIONS
+
+
+@app.command("show")
+@handle_errors
+def show_cli(
+    session: Annotated[str, typer.Argument(help="Session id (see 'synth sessions').")],
+    corpus: CorpusOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    label: Annotated[
+        str | None, typer.Option("--label", help="Only statements with this label id.")
+    ] = None,
+    taxonomy: TaxonomyOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Show the statements of a session with their tags and the evidence behind them."""
+    if fmt not in ("table", "json"):
+        raise fail(f"unknown format '{fmt}'; use table or json")
+    tax = load_taxonomy(taxonomy)
+    with open_corpus(corpus) as db:
+        info = db.sessions_by_ids([session])[0]
+        statements = db.statements(session)
+    if label:
+        statements = [s for s in statements if any(label in s.tags.labels(d) for d in DIMENSIONS)]
+    if fmt == "json":
+        payload = {
+            "session": info.__dict__,
+            "statements": [
+                {
+                    "ref": f"#{s.position}",
+                    "text": s.text,
+                    "source": s.source,
+                    "lines": [s.line_start, s.line_end],
+                    "section": s.section,
+                    "section_shift": s.section_shift,
+                    "prompt": s.prompt,
+                    **{d: s.tags.labels(d) for d in DIMENSIONS},
+                    "evidence": [e.as_dict() for e in s.tags.evidence],
+                }
+                for s in statements
+            ],
+        }
+        out.print_json(json.dumps(payload, ensure_ascii=False))
+        return
+
+    def name(dim: str, lab: str) -> str:
+        found = tax.label(dim, lab)
+        return found.display() if found else lab
+
+    table = Table(title=f"{info.title} ({info.id}, {info.date or 'no date'})", title_justify="left")
+    table.add_column("#", justify="right")
+    table.add_column("statement", ratio=3)
+    table.add_column("section", ratio=1)
+    table.add_column("tags (evidence)", ratio=2)
+    for s in statements:
+        tags = []
+        for dim in DIMENSIONS:
+            for lab in s.tags.labels(dim):
+                words = sorted(
+                    {e.text for e in s.tags.evidence if e.label == lab and e.dimension == dim}
+                )
+                tags.append(f"[bold]{name(dim, lab)}[/] [dim]({', '.join(words)})[/]")
+        section = name("shifts", s.section_shift) if s.section_shift else (s.section or "")
+        table.add_row(str(s.position), s.text, section, "\n".join(tags))
+    out.print(table)

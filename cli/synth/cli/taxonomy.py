@@ -1,0 +1,60 @@
+"""synth taxonomy: check and show a taxonomy file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.tree import Tree
+
+from synth.cli._util import DebugOption, app, err, handle_errors, load_taxonomy, out
+from synth.errors import EXIT_OK, EXIT_USAGE
+
+taxonomy_app = typer.Typer(help="Check, show, export and import taxonomies.", no_args_is_help=True)
+app.add_typer(taxonomy_app, name="taxonomy")
+
+
+@taxonomy_app.command("check")
+@handle_errors
+def check_cli(
+    file: Annotated[
+        Path | None, typer.Argument(help="Taxonomy file (default: the one synth uses).")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Validate a taxonomy; print every problem as file:line:column: message."""
+    from synth import resources, taxonomy
+
+    path = file if file is not None else resources.taxonomy_path(None)
+    tax, problems = taxonomy.check_file(path)
+    for problem in problems:
+        out.print(problem, markup=False, highlight=False)
+    if problems or tax is None:
+        err.print(f"{len(problems)} problem(s) in {path}", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    counts = ", ".join(f"{len(tax.labels(d))} {d}" for d in tax.dimensions)
+    err.print(f"{path}: ok ({counts})", markup=False)
+    raise typer.Exit(EXIT_OK)
+
+
+@taxonomy_app.command("show")
+@handle_errors
+def show_cli(
+    file: Annotated[
+        Path | None, typer.Argument(help="Taxonomy file (default: the one synth uses).")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Print the taxonomy as a tree with the number of terms of each label."""
+    tax = load_taxonomy(file)
+    tree = Tree(f"[bold]{tax.path}[/]")
+    for dim in tax.dimensions.values():
+        branch = tree.add(f"[bold]{dim.name}[/] ({dim.id}, {len(dim.labels)} labels)")
+        for label in dim.labels:
+            extra = f", {len(label.headings)} heading terms" if label.headings else ""
+            excl = f", {len(label.exclude)} exclusions" if label.exclude else ""
+            branch.add(
+                f"{label.id}: {label.display()} [dim]({len(label.terms)} terms{extra}{excl})[/]"
+            )
+    out.print(tree)

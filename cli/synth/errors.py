@@ -1,0 +1,45 @@
+"""Errors the user can fix. The CLI maps each to a one-line message and an exit code.
+
+Exit codes (documented in the README):
+  0  everything done
+  1  some inputs failed (the rest were processed and stored)
+  2  usage or configuration error (bad option, bad taxonomy, bad template, unknown session)
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_USAGE = 2
+
+
+class SynthError(Exception):
+    """Base of every error synth reports to the user as one line."""
+
+    exit_code = EXIT_USAGE
+
+
+class InputError(SynthError):
+    """A notes file that cannot be read or parsed."""
+
+    exit_code = EXIT_PARTIAL
+
+
+class TaxonomyError(SynthError):
+    """A taxonomy file with problems; ``problems`` holds ``file:line:col: message`` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+class StoreError(SynthError):
+    """The corpus database cannot be opened or a session is unknown."""
+
+
+class TemplateError(SynthError):
+    """A handout template that does not exist or fails to render."""
+
+
+class ResourceError(SynthError):
+    """A packaged resource (taxonomy, templates) cannot be found."""

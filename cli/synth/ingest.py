@@ -1,0 +1,340 @@
+"""Ingest: read notes files, parse their structure, tag every statement and store it."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date as date_type
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from synth import parsing, reading
+from synth.errors import InputError, SynthError
+from synth.models import KINDS, Heading, Session, Statement
+from synth.store import Corpus, slugify, valid_session_id
+from synth.tagging import Tagger, classify_heading
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "januari",
+            "februari",
+            "mars",
+            "april",
+            "maj",
+            "juni",
+            "juli",
+            "augusti",
+            "september",
+            "oktober",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
+ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+SV_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
+
+
+@dataclass
+class ParsedSource:
+    """One source file, parsed and tagged."""
+
+    name: str
+    path: str
+    text: str
+    title: str | None
+    headings: list[Heading]
+    statements: list[Statement]
+    boilerplate_keys: set[str]
+    boilerplate: list[tuple[int, int]]
+
+
+@dataclass
+class IngestResult:
+    """What happened to one session."""
+
+    session_id: str
+    title: str
+    date: str | None
+    kind: str
+    sources: list[str]
+    statements: int
+    tagged: int
+    status: str  # "stored", "replaced", "unchanged"
+
+
+@dataclass
+class IngestReport:
+    results: list[IngestResult] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+
+def find_date(*texts: str) -> str | None:
+    """The first ISO or Swedish long-form date ("28 januari 2022") in the given texts."""
+    for text in texts:
+        for m in ISO_DATE_RE.finditer(text):
+            try:
+                return date_type(int(m[1]), int(m[2]), int(m[3])).isoformat()
+            except ValueError:
+                continue
+        for m in SV_DATE_RE.finditer(text):
+            try:
+                return date_type(int(m[3]), MONTHS[m[2].lower()], int(m[1])).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def guess_kind(name: str, text: str, headings: list[Heading]) -> str:
+    """group-dialogue when shift headings structure the notes, user-dialogue for brukardialog, …"""
+    head = (name + " " + text[:400]).casefold()
+    if "brukardialog" in head or "brukarintervju" in head or "user dialogue" in head:
+        return "user-dialogue"
+    if "protokoll" in head or "minnesanteckning" in head:
+        return "protocol"
+    if sum(1 for h in headings if h.role == "shift" and h.shift) >= 2:
+        return "group-dialogue"
+    return "other"
+
+
+QUOTES = "\"”“'»«"
+
+
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """Sentences of a paragraph as token spans, with quotes kept in their sentence.
+
+    spaCy's sentencizer attaches an opening quote after a full stop to the sentence
+    before it, and splits ``Tänk "vad kan jag göra?" istället …`` after the question.
+    """
+    spans = [[s.start, s.end] for s in doc.sents]
+    # An opening quote (space before, none after) belongs to the next sentence.
+    for i in range(len(spans) - 1):
+        end = spans[i][1]
+        last = doc[end - 1]
+        if (
+            end - 1 > spans[i][0]
+            and last.text in QUOTES
+            and doc[end - 2].whitespace_
+            and not last.whitespace_
+        ):
+            spans[i][1] -= 1
+            spans[i + 1][0] -= 1
+    merged: list[list[int]] = []
+    for span in spans:
+        first = doc[span[0]]
+        if (
+            merged
+            and first.text[:1].islower()
+            and doc[merged[-1][1] - 1].text in QUOTES
+            and merged[-1][1] - 2 >= merged[-1][0]
+            and doc[merged[-1][1] - 2].text in "?!"
+        ):
+            merged[-1][1] = span[1]
+        else:
+            merged.append(span)
+    return [(a, b) for a, b in merged if b > a]
+
+
+def parse_source(
+    text: str, name: str, tagger: Tagger, known_boilerplate: set[str] | None = None
+) -> ParsedSource:
+    """Parse normalised text into tagged statements with provenance."""
+    seg = parsing.segment(
+        text, lambda h: classify_heading(tagger.taxonomy, h), known_boilerplate or ()
+    )
+    statements: list[Statement] = []
+    docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
+    for block, doc in zip(seg.blocks, docs, strict=True):
+        spans = [(0, len(doc))] if block.kind == "bullet" else sentence_spans(doc)
+        spans = [(s, e) for s, e in spans if any(ch.isalpha() for ch in doc[s:e].text)]
+        if not spans:
+            continue
+        for (s, e), tags in zip(spans, tagger.tag_doc(doc, spans), strict=True):
+            span = doc[s:e]
+            src_start, src_end, line_start, line_end = block.source_span(
+                span.start_char, span.end_char
+            )
+            statements.append(
+                Statement(
+                    text=span.text.strip(),
+                    source=name,
+                    line_start=line_start,
+                    line_end=line_end,
+                    char_start=src_start,
+                    char_end=src_end,
+                    kind=block.kind,
+                    section=block.section,
+                    section_shift=block.section_shift,
+                    prompt=block.prompt,
+                    tags=tags,
+                )
+            )
+    return ParsedSource(
+        name=name,
+        path=name,
+        text=text,
+        title=seg.title,
+        headings=seg.headings,
+        statements=statements,
+        boilerplate_keys=seg.boilerplate_keys,
+        boilerplate=seg.boilerplate,
+    )
+
+
+def expand_paths(paths: list[Path], recursive: bool = False) -> tuple[list[Path], list[str]]:
+    """Files to ingest from files and directories; problems as one-line messages."""
+    files: list[Path] = []
+    problems: list[str] = []
+    suffixes = set(reading.supported_suffixes())
+    for path in paths:
+        if path.is_dir():
+            pattern = "**/*" if recursive else "*"
+            found = sorted(
+                p for p in path.glob(pattern) if p.is_file() and p.suffix.lower() in suffixes
+            )
+            found = [p for p in found if not p.name.startswith(".")]
+            if not found:
+                problems.append(
+                    f"{path}: no supported files ({', '.join(sorted(suffixes))})"
+                    + ("" if recursive else "; use --recursive for subfolders")
+                )
+            files.extend(found)
+        elif not path.exists():
+            problems.append(f"{path}: no such file or directory; check the path")
+        else:
+            files.append(path)
+    return files, problems
+
+
+def _content_hash(texts: list[str]) -> str:
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(hashlib.sha256(t.encode("utf-8")).digest())
+    return h.hexdigest()
+
+
+def ingest(
+    paths: list[Path],
+    corpus: Corpus,
+    tagger: Tagger,
+    *,
+    session_id: str | None = None,
+    title: str | None = None,
+    date: str | None = None,
+    kind: str | None = None,
+    replace: bool = False,
+    recursive: bool = False,
+    max_bytes: int = reading.DEFAULT_MAX_BYTES,
+    progress: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest notes files into the corpus.
+
+    Each file becomes a session; with ``session_id`` all files form one session. A file
+    that fails is reported in ``failures`` and the others are still stored.
+    """
+    if session_id is not None:
+        valid_session_id(session_id)
+    if kind is not None and kind not in KINDS:
+        raise SynthError(f"unknown kind '{kind}'; use one of {', '.join(KINDS)}")
+    if date is not None:
+        try:
+            date = date_type.fromisoformat(date).isoformat()
+        except ValueError as exc:
+            raise SynthError(f"date '{date}' is not YYYY-MM-DD") from exc
+    report = IngestReport()
+    files, problems = expand_paths(paths, recursive)
+    report.failures.extend(problems)
+    known = corpus.known_boilerplate()
+
+    parsed: list[ParsedSource] = []
+    for path in files:
+        if progress:
+            progress(str(path))
+        try:
+            text = reading.read_notes(path, max_bytes=max_bytes)
+            source = parse_source(text, path.name, tagger, known)
+            source.path = str(path)
+        except InputError as exc:
+            report.failures.append(str(exc))
+            continue
+        parsed.append(source)
+
+    groups = [parsed] if session_id is not None else [[p] for p in parsed]
+    for group in groups:
+        if not group:
+            continue
+        try:
+            report.results.append(
+                _store_group(group, corpus, session_id, title, date, kind, replace)
+            )
+        except SynthError as exc:
+            report.failures.append(str(exc))
+    return report
+
+
+def _store_group(
+    group: list[ParsedSource],
+    corpus: Corpus,
+    session_id: str | None,
+    title: str | None,
+    date: str | None,
+    kind: str | None,
+    replace: bool,
+) -> IngestResult:
+    first = group[0]
+    content_hash = _content_hash([p.text for p in group])
+    existing = corpus.session_by_hash(content_hash)
+    if existing is not None and not replace and (session_id is None or session_id == existing):
+        stored = corpus.session(existing)
+        return IngestResult(
+            existing,
+            stored.title,
+            stored.date,
+            stored.kind,
+            stored.sources,
+            stored.statement_count,
+            0,
+            "unchanged",
+        )
+    the_title = title or first.title or Path(first.name).stem
+    the_date = date or find_date(first.name, the_title, first.text[:500])
+    the_kind = kind or guess_kind(first.name, first.text, first.headings)
+    if session_id is not None:
+        sid = session_id
+    elif replace and existing is not None:
+        sid = existing
+    else:
+        base = slugify(Path(first.name).stem) or "session"
+        sid = base if replace else corpus.unique_session_id(base)
+    is_replacement = replace and corpus.session_exists(sid)
+    session = Session(sid, the_title, the_date, the_kind, [p.name for p in group])
+    statements: Iterator[tuple[int, Statement]] = (
+        (i, st) for i, p in enumerate(group) for st in p.statements
+    )
+    n = corpus.write_session(
+        session,
+        content_hash,
+        [(p.name, p.path, hashlib.sha256(p.text.encode()).hexdigest(), p.text) for p in group],
+        statements,
+        boilerplate=set().union(*(p.boilerplate_keys for p in group)),
+        replace=replace,
+    )
+    tagged = sum(1 for p in group for st in p.statements if not st.tags.is_empty())
+    return IngestResult(
+        sid,
+        the_title,
+        the_date,
+        the_kind,
+        session.sources,
+        n,
+        tagged,
+        "replaced" if is_replacement else "stored",
+    )

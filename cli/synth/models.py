@@ -1,0 +1,109 @@
+"""The domain objects that flow from a notes file to a handout."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DIMENSIONS: tuple[str, ...] = ("shifts", "concepts", "factors")
+KINDS: tuple[str, ...] = ("group-dialogue", "user-dialogue", "protocol", "other")
+
+BlockKind = Literal["bullet", "paragraph"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a label fired: the taxonomy term and the words of the statement it matched."""
+
+    dimension: str
+    label: str
+    term: str
+    text: str
+    start: int  # character offsets in the statement text, end exclusive
+    end: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "dimension": self.dimension,
+            "label": self.label,
+            "term": self.term,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass
+class TagSet:
+    """The labels of one statement in the three dimensions, with their evidence."""
+
+    shifts: list[str] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)
+    factors: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def labels(self, dimension: str) -> list[str]:
+        labels: list[str] = getattr(self, dimension)
+        return labels
+
+    def pairs(self) -> list[tuple[str, str]]:
+        return [(d, label) for d in DIMENSIONS for label in self.labels(d)]
+
+    def is_empty(self) -> bool:
+        return not (self.shifts or self.concepts or self.factors)
+
+
+@dataclass
+class Statement:
+    """One thing said: a bullet, or one sentence of a free paragraph, with its provenance."""
+
+    text: str
+    source: str
+    line_start: int  # 1-based, inclusive
+    line_end: int
+    char_start: int  # offsets into the source's normalised text, end exclusive
+    char_end: int
+    kind: BlockKind
+    section: str | None = None
+    section_shift: str | None = None
+    prompt: str | None = None
+    position: int = 0  # 1-based order in the session; shown as #N
+    tags: TagSet = field(default_factory=TagSet)
+
+
+@dataclass
+class Heading:
+    """A structural line: a shift heading, a named section or a question prompt."""
+
+    text: str
+    line: int
+    char_start: int
+    char_end: int
+    role: Literal["shift", "section", "prompt", "title"]
+    shift: str | None = None
+
+
+@dataclass
+class ParsedDocument:
+    """What the parser found in one source text."""
+
+    source: str
+    text: str  # the normalised text all offsets refer to
+    statements: list[Statement]
+    headings: list[Heading]
+    boilerplate: list[tuple[int, int]]  # removed line ranges (1-based, inclusive)
+    title: str | None = None
+    date: str | None = None
+
+
+@dataclass
+class Session:
+    """A stored workshop session (one or more source files)."""
+
+    id: str
+    title: str
+    date: str | None
+    kind: str
+    sources: list[str]
+    statement_count: int = 0
+    created_at: str = ""

@@ -1,0 +1,379 @@
+"""The corpus: a SQLite database of sessions, sources, statements and tags.
+
+Every write happens in one transaction, so a crash leaves the previous state intact.
+The database runs in WAL mode with a busy timeout, so two ingests can run at once. The
+schema version is kept in ``PRAGMA user_version`` and migrated forward on open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from synth.errors import StoreError
+from synth.models import DIMENSIONS, Evidence, Session, Statement, TagSet
+
+SCHEMA_VERSION = 1
+DEFAULT_CORPUS = Path("corpus") / "synth.db"
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE sessions (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        date TEXT,
+        kind TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX sessions_date ON sessions(date, id);
+    CREATE INDEX sessions_hash ON sessions(content_hash);
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX sources_session ON sources(session_id);
+    CREATE TABLE statements (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        line_start INTEGER NOT NULL,
+        line_end INTEGER NOT NULL,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        section TEXT,
+        section_shift TEXT,
+        prompt TEXT,
+        UNIQUE(session_id, position)
+    );
+    CREATE INDEX statements_session ON statements(session_id, position);
+    CREATE TABLE tags (
+        statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+        session_id TEXT NOT NULL,
+        dimension TEXT NOT NULL,
+        label TEXT NOT NULL,
+        evidence TEXT NOT NULL,
+        PRIMARY KEY (statement_id, dimension, label)
+    ) WITHOUT ROWID;
+    CREATE INDEX tags_session ON tags(session_id, dimension, label);
+    CREATE INDEX tags_label ON tags(dimension, label);
+    CREATE TABLE boilerplate (
+        key TEXT PRIMARY KEY
+    ) WITHOUT ROWID;
+    """,
+}
+
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
+
+
+def slugify(text: str) -> str:
+    """A session id from any text: lowercase ASCII letters, digits and '-'."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    return slug[:80].strip("-")
+
+
+def valid_session_id(session_id: str) -> str:
+    """Check a user-given session id; ids never hold path separators or '..'."""
+    if not _ID_RE.match(session_id) or ".." in session_id:
+        raise StoreError(
+            f"session id '{session_id}' is not allowed; use lowercase letters, digits, "
+            f"'-', '_' and '.' (e.g. {slugify(session_id) or 'lgl-2022-01-28'})"
+        )
+    return session_id
+
+
+def default_corpus() -> Path:
+    env = os.environ.get("SYNTH_CORPUS")
+    return Path(env) if env else DEFAULT_CORPUS
+
+
+class Corpus:
+    """An open corpus database."""
+
+    def __init__(self, path: Path, create: bool = True) -> None:
+        self.path = path
+        if not path.exists():
+            if not create:
+                raise StoreError(
+                    f"{path}: no corpus here; run 'synth ingest NOTES' first or give --corpus"
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Workshop notes can be sensitive: the file is readable by its owner only.
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        try:
+            self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(
+                f"{path}: not a synth corpus or damaged ({exc}); give another --corpus"
+            ) from exc
+
+    def _migrate(self) -> None:
+        version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: made by a newer synth (schema {version}); upgrade synth"
+            )
+        if version == SCHEMA_VERSION:
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+            for target in sorted(_MIGRATIONS):
+                if target > version:
+                    for sql in _MIGRATIONS[target].split(";"):
+                        if sql.strip():
+                            self.db.execute(sql)
+                    self.db.execute(f"PRAGMA user_version = {target}")
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # --- sessions -------------------------------------------------------------------
+
+    def session_exists(self, session_id: str) -> bool:
+        row = self.db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return row is not None
+
+    def session_by_hash(self, content_hash: str) -> str | None:
+        row = self.db.execute(
+            "SELECT id FROM sessions WHERE content_hash = ?", (content_hash,)
+        ).fetchone()
+        return str(row["id"]) if row else None
+
+    def unique_session_id(self, base: str) -> str:
+        candidate, n = base, 2
+        while self.session_exists(candidate):
+            candidate, n = f"{base}-{n}", n + 1
+        return candidate
+
+    def known_boilerplate(self) -> set[str]:
+        return {str(r[0]) for r in self.db.execute("SELECT key FROM boilerplate")}
+
+    def write_session(
+        self,
+        session: Session,
+        content_hash: str,
+        sources: list[tuple[str, str, str, str]],
+        statements: Iterable[tuple[int, Statement]],
+        boilerplate: Iterable[str] = (),
+        replace: bool = False,
+    ) -> int:
+        """Store a session atomically. ``sources`` are (name, path, sha256, text);
+        ``statements`` are (source index, statement). Returns the statement count."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        count = 0
+        with self.transaction() as db:
+            if replace:
+                db.execute("DELETE FROM sessions WHERE id = ?", (session.id,))
+            elif self.session_exists(session.id):
+                raise StoreError(
+                    f"session '{session.id}' already exists; use --replace or another --session"
+                )
+            db.execute(
+                "INSERT INTO sessions (id, title, date, kind, content_hash, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (session.id, session.title, session.date, session.kind, content_hash, now),
+            )
+            source_ids: list[int] = []
+            for pos, (name, path, sha, text) in enumerate(sources):
+                cur = db.execute(
+                    "INSERT INTO sources (session_id, position, name, path, sha256, text)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (session.id, pos, name, path, sha, text),
+                )
+                source_ids.append(int(cur.lastrowid or 0))
+            for source_index, st in statements:
+                count += 1
+                st.position = count
+                cur = db.execute(
+                    "INSERT INTO statements (session_id, source_id, position, text, kind,"
+                    " line_start, line_end, char_start, char_end, section, section_shift, prompt)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        session.id,
+                        source_ids[source_index],
+                        count,
+                        st.text,
+                        st.kind,
+                        st.line_start,
+                        st.line_end,
+                        st.char_start,
+                        st.char_end,
+                        st.section,
+                        st.section_shift,
+                        st.prompt,
+                    ),
+                )
+                self._insert_tags(db, int(cur.lastrowid or 0), session.id, st.tags)
+            db.executemany(
+                "INSERT OR IGNORE INTO boilerplate (key) VALUES (?)", [(k,) for k in boilerplate]
+            )
+        return count
+
+    @staticmethod
+    def _insert_tags(
+        db: sqlite3.Connection, statement_id: int, session_id: str, tags: TagSet
+    ) -> None:
+        rows = []
+        for dim in DIMENSIONS:
+            for label in tags.labels(dim):
+                ev = [e.as_dict() for e in tags.evidence if e.dimension == dim and e.label == label]
+                rows.append(
+                    (statement_id, session_id, dim, label, json.dumps(ev, ensure_ascii=False))
+                )
+        db.executemany(
+            "INSERT INTO tags (statement_id, session_id, dimension, label, evidence)"
+            " VALUES (?, ?, ?, ?, ?)",
+            rows,
+        )
+
+    def replace_tags(self, session_id: str, tagged: Iterable[tuple[int, TagSet]]) -> int:
+        """Replace the tags of a session's statements (by statement id), atomically."""
+        n = 0
+        with self.transaction() as db:
+            db.execute("DELETE FROM tags WHERE session_id = ?", (session_id,))
+            for statement_id, tags in tagged:
+                self._insert_tags(db, statement_id, session_id, tags)
+                n += 1
+        return n
+
+    def delete_session(self, session_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    def sessions(self) -> list[Session]:
+        rows = self.db.execute(
+            "SELECT s.id, s.title, s.date, s.kind, s.created_at,"
+            " (SELECT COUNT(*) FROM statements t WHERE t.session_id = s.id) AS n,"
+            " (SELECT group_concat(name, ', ') FROM"
+            "   (SELECT name FROM sources o WHERE o.session_id = s.id ORDER BY position)) AS src"
+            " FROM sessions s ORDER BY s.date IS NULL, s.date, s.id"
+        ).fetchall()
+        return [
+            Session(
+                id=r["id"],
+                title=r["title"],
+                date=r["date"],
+                kind=r["kind"],
+                sources=(r["src"] or "").split(", ") if r["src"] else [],
+                statement_count=int(r["n"]),
+                created_at=r["created_at"],
+            )
+            for r in rows
+        ]
+
+    def session(self, session_id: str) -> Session:
+        for s in self.sessions_by_ids([session_id]):
+            return s
+        raise AssertionError("unreachable")
+
+    def sessions_by_ids(self, ids: Iterable[str]) -> list[Session]:
+        wanted = list(dict.fromkeys(ids))
+        by_id = {s.id: s for s in self.sessions()}
+        missing = [i for i in wanted if i not in by_id]
+        if missing:
+            known = ", ".join(sorted(by_id)) or "none yet"
+            raise StoreError(
+                f"unknown session '{missing[0]}' in {self.path}; known sessions: {known}"
+            )
+        return [by_id[i] for i in wanted]
+
+    def statements(self, session_id: str) -> list[Statement]:
+        """The statements of a session, in order, with their tags and evidence."""
+        rows = self.db.execute(
+            "SELECT st.*, so.name AS source FROM statements st"
+            " JOIN sources so ON so.id = st.source_id"
+            " WHERE st.session_id = ? ORDER BY st.position",
+            (session_id,),
+        ).fetchall()
+        tags: dict[int, TagSet] = {}
+        for t in self.db.execute(
+            "SELECT statement_id, dimension, label, evidence FROM tags WHERE session_id = ?",
+            (session_id,),
+        ):
+            ts = tags.setdefault(int(t["statement_id"]), TagSet())
+            ts.labels(t["dimension"]).append(t["label"])
+            ts.evidence.extend(Evidence(**e) for e in json.loads(t["evidence"]))
+        out: list[Statement] = []
+        for r in rows:
+            out.append(
+                Statement(
+                    text=r["text"],
+                    source=r["source"],
+                    line_start=r["line_start"],
+                    line_end=r["line_end"],
+                    char_start=r["char_start"],
+                    char_end=r["char_end"],
+                    kind=r["kind"],
+                    section=r["section"],
+                    section_shift=r["section_shift"],
+                    prompt=r["prompt"],
+                    position=r["position"],
+                    tags=tags.get(int(r["id"]), TagSet()),
+                )
+            )
+        return out
+
+    def statement_ids(self, session_id: str) -> list[tuple[int, str]]:
+        return [
+            (int(r[0]), str(r[1]))
+            for r in self.db.execute(
+                "SELECT id, text FROM statements WHERE session_id = ? ORDER BY position",
+                (session_id,),
+            )
+        ]
+
+    def sources(self, session_id: str) -> list[tuple[str, str, str]]:
+        """(name, path, text) of each source of a session, in order."""
+        return [
+            (str(r[0]), str(r[1]), str(r[2]))
+            for r in self.db.execute(
+                "SELECT name, path, text FROM sources WHERE session_id = ? ORDER BY position",
+                (session_id,),
+            )
+        ]

@@ -1,0 +1,56 @@
+"""Shared fixtures: the user's seeds (when present), example notes, a tagger, a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from synth.cli import app
+from synth.tagging import Tagger
+from synth.taxonomy import Taxonomy, load
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+EVAL = SHARED / "eval"
+EXAMPLES = ROOT / "corpus" / "examples"
+TAXONOMY = ROOT / "taxonomy.yaml"
+SEED_000 = SEEDS / "000_af36ff376191ba0a.txt"
+
+
+def need(path: Path) -> Path:
+    """Skip the test when the user's shared data is not on this machine."""
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    return path
+
+
+@pytest.fixture(scope="session")
+def taxonomy() -> Taxonomy:
+    return load(TAXONOMY)
+
+
+@pytest.fixture(scope="session")
+def tagger(taxonomy: Taxonomy) -> Tagger:
+    return Tagger(taxonomy)
+
+
+@pytest.fixture
+def corpus_path(tmp_path: Path) -> Path:
+    return tmp_path / "corpus.db"
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., object]:
+    """Invoke the CLI in-process; returns the click Result."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("SYNTH_CORPUS", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> object:
+        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+    return invoke

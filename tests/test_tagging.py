@@ -1,0 +1,80 @@
+"""Tagging: compounds, abbreviations, exclusions, evidence, and the score on coded data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import EVAL, need
+from synth.evaluation import evaluate
+from synth.tagging import Tagger
+from synth.taxonomy import check_text
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "label"),
+    [
+        ("Vi behöver fler vårdsamordnare", "concepts", "samordning"),
+        ("Tydligt samordningsansvar saknas", "concepts", "samordning"),
+        ("Relationskontinuitet är viktigt", "concepts", "kontinuitet"),
+        ("Stärka egenvården hemma", "concepts", "egna-resurser"),
+        ("Mer hälsofrämjande arbete", "shifts", "proaktiv"),
+        ("Ett personcentrerat arbetssätt", "concepts", "individ-i-centrum"),
+        ("Behov Av Samverkan", "concepts", "tillsammans"),
+    ],
+)
+def test_stems_catch_swedish_compounds(
+    tagger: Tagger, text: str, dimension: str, label: str
+) -> None:
+    assert label in tagger.tag_text(text).labels(dimension)
+
+
+def test_abbreviation_matches_as_written_and_expansion_as_phrase(tagger: Tagger) -> None:
+    assert "samordning" in tagger.tag_text("Fler SIP-möten").concepts
+    assert "samordning" in tagger.tag_text("en samordnad individuell plan").concepts
+    assert tagger.tag_text("ta en sip kaffe").concepts == []
+
+
+def test_evidence_points_at_the_matched_words(tagger: Tagger) -> None:
+    text = "Utveckla arbetet med SIP och tidiga insatser"
+    tags = tagger.tag_text(text)
+    for ev in tags.evidence:
+        assert text[ev.start : ev.end] == ev.text
+    assert ("proaktiv", "tidiga insatser") in {(e.label, e.text) for e in tags.evidence}
+
+
+def test_exclusions_silence_false_friends() -> None:
+    text = """\
+dimensions:
+  concepts:
+    labels:
+      - id: trygghet
+        name: Trygghet
+        terms: ["trygg*"]
+        exclude: [tryggve, trygg vid]
+"""
+    tax, problems = check_text(text, "t.yaml")
+    assert not problems and tax is not None
+    tagger = Tagger(tax)
+    assert tagger.tag_text("Jag känner mig trygg").concepts == ["trygghet"]
+    assert tagger.tag_text("Tryggve kom på besök").concepts == []
+    assert tagger.tag_text("Han är trygg vid hemmet").concepts == []
+
+
+def test_lemmas_find_inflected_and_capitalised_words(tagger: Tagger) -> None:
+    tags = tagger.tag_text("Bemötandet var bra och Tillsammans klarar vi det")
+    assert {"respekt-jamlikhet", "tillsammans"} <= set(tags.concepts)
+
+
+def test_the_auxiliary_ska_is_not_school(tagger: Tagger) -> None:
+    assert tagger.tag_text("Barnen ska få stöd").shifts == []
+
+
+def test_dev_gold_scores_above_the_target(tagger: Tagger) -> None:
+    gold = need(EVAL / "dev-gold.jsonl")
+    report = evaluate(Path(gold), tagger)
+    scores = {d.dimension: d for d in report.dimensions}
+    for dim in ("shifts", "concepts"):
+        assert scores[dim].micro_f1 >= 0.85, dim
+        assert scores[dim].micro_precision >= 0.85, dim
