@@ -19,9 +19,11 @@ demo: $(STAMP)
 	$(BIN)/synth sessions --corpus $(CORPUS)
 	$(BIN)/synth summarize lgl-2024-03-14-gruppdialog --corpus $(CORPUS)
 
+LINTED := cli tests $(wildcard bench)
+
 lint: $(STAMP)
-	$(BIN)/ruff check cli tests bench
-	$(BIN)/ruff format --check cli tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
