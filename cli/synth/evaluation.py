@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synth.errors import InputError
+from synth.errors import SynthError
 from synth.models import DIMENSIONS
 from synth.tagging import Tagger
 
@@ -117,9 +117,9 @@ def read_gold(path: Path) -> list[GoldStatement]:
     try:
         lines = path.read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError as exc:
-        raise InputError(f"{path}: no such file; give a JSONL file of coded statements") from exc
+        raise SynthError(f"{path}: no such file; give a JSONL file of coded statements") from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read ({exc}); save it as UTF-8") from exc
+        raise SynthError(f"{path}: cannot read ({exc}); save it as UTF-8") from exc
     out: list[GoldStatement] = []
     for n, line in enumerate(lines, start=1):
         if not line.strip():
@@ -127,13 +127,13 @@ def read_gold(path: Path) -> list[GoldStatement]:
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}:{n}: not valid JSON ({exc.msg}); fix the line") from exc
+            raise SynthError(f"{path}:{n}: not valid JSON ({exc.msg}); fix the line") from exc
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise InputError(f'{path}:{n}: each line needs a "text" string')
+            raise SynthError(f'{path}:{n}: each line needs a "text" string')
         labels = {d: set(obj[d]) for d in DIMENSIONS if isinstance(obj.get(d), list)}
         out.append(GoldStatement(str(obj.get("id", n)), obj["text"], labels))
     if not out:
-        raise InputError(f'{path}: no statements; each line is a JSON object with "text"')
+        raise SynthError(f'{path}: no statements; each line is a JSON object with "text"')
     return out
 
 

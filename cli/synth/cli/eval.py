@@ -60,15 +60,15 @@ def eval_cli(
         out.print(table)
     out.print(f"{report.statements} statements scored", markup=False)
     if misses:
-        table = Table(title="Misses", title_justify="left")
-        for col in ("id", "dimension", "missed", "extra (evidence)", "statement"):
-            table.add_column(col)
+        out.print(
+            f"\n{len(report.misses)} statement(s) where tags and coding differ:", markup=False
+        )
         for m in report.misses:
-            table.add_row(
-                m.id,
-                m.dimension,
-                ", ".join(m.missed),
-                ", ".join(m.extra) + (f"\n[dim]{'; '.join(m.evidence)}[/]" if m.evidence else ""),
-                m.text,
-            )
-        out.print(table)
+            line = f"{m.id}  {m.dimension}"
+            if m.missed:
+                line += f"  missed: {', '.join(m.missed)}"
+            if m.extra:
+                line += f"  extra: {', '.join(m.extra)}"
+                if m.evidence:
+                    line += f" [{'; '.join(m.evidence)}]"
+            out.print(f"{line}\n    {m.text}", markup=False)

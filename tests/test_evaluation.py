@@ -1,0 +1,69 @@
+"""synth eval: the numbers a facilitator uses to maintain their taxonomy."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from synth.evaluation import GoldStatement, LabelScore, score
+
+
+def test_kappa_matches_a_hand_computed_case() -> None:
+    # 10 statements: tagger and coder agree on 4 yes and 3 no; 2 false positives, 1 miss.
+    s = LabelScore("concepts", "trygghet", tp=4, fp=2, fn=1, tn=3)
+    # observed 0.7; expected 0.6*0.5 + 0.4*0.5 = 0.5; kappa = 0.2 / 0.5
+    assert abs(s.kappa - 0.4) < 1e-9
+    assert abs(s.precision - 4 / 6) < 1e-9
+    assert abs(s.recall - 0.8) < 1e-9
+
+
+def test_micro_and_macro_f1_per_dimension() -> None:
+    gold = [
+        GoldStatement("1", "a", {"shifts": {"proaktiv"}}),
+        GoldStatement("2", "b", {"shifts": {"samordning"}}),
+        GoldStatement("3", "c", {"shifts": set()}),
+    ]
+    predicted: list[dict[str, set[str]]] = [
+        {"shifts": {"proaktiv"}},
+        {"shifts": {"proaktiv"}},
+        {"shifts": set()},
+    ]
+    dims, wrong = score(gold, predicted, {"shifts": ["proaktiv", "samordning"]})
+    (shifts,) = dims
+    assert (shifts.micro_precision, shifts.micro_recall) == (0.5, 0.5)
+    # proaktiv F1 = 2/3, samordning F1 = 0
+    assert abs(shifts.macro_f1 - (2 / 3) / 2) < 1e-9
+    assert wrong == [(1, "shifts", {"samordning"}, {"proaktiv"})]
+
+
+def test_eval_command_reports_scores_and_misses(run: Any, tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    rows = [
+        {"id": "a", "text": "Fler och bättre SIP", "shifts": ["samordning"], "concepts": []},
+        {"id": "b", "text": "Vi behöver bli trygga", "shifts": [], "concepts": ["trygghet"]},
+        {"id": "c", "text": "Fika efter mötet", "shifts": ["proaktiv"], "concepts": []},
+    ]
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
+    result = run("eval", gold, "--format", "json", "--misses")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    shifts = data["dimensions"]["shifts"]
+    assert shifts["labels"]["samordning"]["tp"] == 1
+    assert shifts["labels"]["proaktiv"]["fn"] == 1
+    concepts = data["dimensions"]["concepts"]
+    # SIP is also a coordination concept: one extra, one hit on trygghet.
+    assert concepts["labels"]["samordning"]["fp"] == 1
+    assert concepts["labels"]["trygghet"]["tp"] == 1
+    assert {(m["id"], m["dimension"]) for m in data["misses"]} == {
+        ("a", "concepts"),
+        ("c", "shifts"),
+    }
+
+
+def test_a_bad_gold_line_names_the_file_and_line(run: Any, tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"text": "ok"}\n{not json\n', encoding="utf-8")
+    result = run("eval", gold)
+    assert result.exit_code == 2
+    assert f"{gold}:2: not valid JSON" in result.output
