@@ -148,9 +148,13 @@ class Tagger:
         tags = TagSet()
         evidence: list[Evidence] = []
         seen: set[tuple[str, str]] = set()
+        spans_seen: set[tuple[str, str, int, int]] = set()
         for start, end, dim, label, term in sorted(positive):
             if any((dim, label, i) in excluded for i in range(start, end)):
                 continue
+            if (dim, label, start, end) in spans_seen:
+                continue  # two terms of one label on the same words: one piece of evidence
+            spans_seen.add((dim, label, start, end))
             char_start = doc[start].idx - base
             last = doc[end - 1]
             char_end = last.idx + len(last.text) - base
