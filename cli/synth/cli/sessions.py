@@ -25,10 +25,9 @@ def sessions_cli(
         out.print_json(json.dumps([s.__dict__ for s in sessions], ensure_ascii=False))
         return
     table = Table(title=f"{len(sessions)} session(s)", title_justify="left")
-    for col in ("session", "date", "kind", "statements", "title", "sources"):
-        table.add_column(col, justify="right" if col == "statements" else "left")
+    for col in ("session", "date", "kind", "statements"):  # short columns never wrap
+        table.add_column(col, no_wrap=True, justify="right" if col == "statements" else "left")
+    table.add_column("title", ratio=1, no_wrap=True, overflow="ellipsis", min_width=12)
     for s in sessions:
-        table.add_row(
-            s.id, s.date or "–", s.kind, str(s.statement_count), s.title, ", ".join(s.sources)
-        )
+        table.add_row(s.id, s.date or "–", s.kind, str(s.statement_count), s.title)
     out.print(table)
