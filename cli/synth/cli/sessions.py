@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 
 from synth.cli._util import CorpusOption, DebugOption, app, handle_errors, open_corpus, out
@@ -24,10 +25,13 @@ def sessions_cli(
     if fmt == "json":
         out.print_json(json.dumps([s.__dict__ for s in sessions], ensure_ascii=False))
         return
-    table = Table(title=f"{len(sessions)} session(s)", title_justify="left")
-    for col in ("session", "date", "kind", "statements"):  # short columns never wrap
-        table.add_column(col, no_wrap=True, justify="right" if col == "statements" else "left")
-    table.add_column("title", ratio=1, no_wrap=True, overflow="ellipsis", min_width=12)
+    table = Table(title=f"{len(sessions)} session(s)", title_justify="left", box=box.SIMPLE_HEAD)
+    widest = max((len(s.id) for s in sessions), default=7)
+    table.add_column("session", no_wrap=True, min_width=widest)
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("n", no_wrap=True, justify="right")
+    table.add_column("kind", no_wrap=True, min_width=14)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", min_width=16)
     for s in sessions:
-        table.add_row(s.id, s.date or "–", s.kind, str(s.statement_count), s.title)
+        table.add_row(s.id, s.date or "–", str(s.statement_count), s.kind, s.title)
     out.print(table)
