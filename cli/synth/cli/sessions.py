@@ -6,8 +6,6 @@ import json
 from typing import Annotated
 
 import typer
-from rich import box
-from rich.table import Table
 
 from synth.cli._util import CorpusOption, DebugOption, app, handle_errors, open_corpus, out
 
@@ -25,13 +23,17 @@ def sessions_cli(
     if fmt == "json":
         out.print_json(json.dumps([s.__dict__ for s in sessions], ensure_ascii=False))
         return
-    table = Table(title=f"{len(sessions)} session(s)", title_justify="left", box=box.SIMPLE_HEAD)
-    widest = max((len(s.id) for s in sessions), default=7)
-    table.add_column("session", no_wrap=True, min_width=widest)
-    table.add_column("date", no_wrap=True, min_width=10)
-    table.add_column("n", no_wrap=True, justify="right")
-    table.add_column("kind", no_wrap=True, min_width=14)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", min_width=16)
+    if not sessions:
+        out.print("no sessions yet; run 'synth ingest NOTES'", markup=False)
+        return
+    # Plain aligned lines: they stay readable in narrow terminals and in logs.
+    widest = max(len(s.id) for s in sessions)
+    out.print(f"{'session':<{widest}}  {'date':<10}  {'kind':<14}  {'n':>5}  title", markup=False)
     for s in sessions:
-        table.add_row(s.id, s.date or "–", str(s.statement_count), s.kind, s.title)
-    out.print(table)
+        date = s.date or "–"
+        out.print(
+            f"{s.id:<{widest}}  {date:<10}  {s.kind:<14}  {s.statement_count:>5}  {s.title}",
+            markup=False,
+            overflow="ignore",
+            crop=False,
+        )
