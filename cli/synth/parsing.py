@@ -9,6 +9,7 @@ sentences is left to the spaCy pipeline (see ``synth.ingest``).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -60,25 +61,37 @@ class Block:
     section: str | None = None
     section_shift: str | None = None
     prompt: str | None = None
+    _parts: list[str] = field(default_factory=list, repr=False)
+    _length: int = 0
 
     def add(self, line_no: int, src_start: int, content: str) -> None:
-        if self.text:
-            self.text += " "
-        self.pieces.append(Piece(line_no, src_start, len(self.text), len(content)))
-        self.text += content
+        """Append a line's content; lines are joined with one space."""
+        if self._parts:
+            self._length += 1
+        self.pieces.append(Piece(line_no, src_start, self._length, len(content)))
+        self._parts.append(content)
+        self._length += len(content)
+
+    def finish(self) -> Block:
+        """Join the lines once (not per line: long PDF paragraphs stay linear)."""
+        self.text = " ".join(self._parts)
+        return self
+
+    def last_char(self) -> str:
+        for part in reversed(self._parts):
+            stripped = part.rstrip()
+            if stripped:
+                return stripped[-1]
+        return ""
+
+    def has_text(self) -> bool:
+        return any(part.strip() for part in self._parts)
 
     def source_span(self, start: int, end: int) -> tuple[int, int, int, int]:
         """Map a block-text span to (src_start, src_end, line_start, line_end)."""
-        first = self.pieces[0]
-        last = self.pieces[-1]
-        for p in self.pieces:
-            if p.block_start <= start < p.block_start + p.length + 1:
-                first = p
-                break
-        for p in self.pieces:
-            if p.block_start < end <= p.block_start + p.length + 1:
-                last = p
-                break
+        starts = [p.block_start for p in self.pieces]
+        first = self.pieces[max(0, bisect_right(starts, start) - 1)]
+        last = self.pieces[max(0, bisect_left(starts, end) - 1)]
         s = first.src_start + max(0, min(start - first.block_start, first.length))
         e = last.src_start + max(0, min(end - last.block_start, last.length))
         return s, max(s, e), first.line, last.line
@@ -237,8 +250,8 @@ def segment(
 
     def flush() -> None:
         nonlocal current
-        if current is not None and current.text.strip():
-            blocks.append(current)
+        if current is not None and current.has_text():
+            blocks.append(current.finish())
         current = None
 
     def block_of_line(i: int) -> tuple[bool, bool]:
@@ -351,7 +364,7 @@ def segment(
         # A plain line: continues the open block or starts a paragraph.
         continues = False
         if current is not None:
-            last_char = current.text.rstrip()[-1:] if current.text.strip() else ""
+            last_char = current.last_char()
             starts_lower = content[:1].islower()
             if current.kind == "paragraph":
                 continues = not gap or (last_char not in TERMINAL and starts_lower)
