@@ -231,11 +231,15 @@ def masked_with_offsets(text: str, cuts: Iterable[int]) -> tuple[str, dict[int, 
         pieces.append(piece)
         position += len(piece)
     mapping[n] = position
-    for cut in dropped:
+    # A masked prefix can be longer than the masked text up to a later cut, so the
+    # offsets of dropped cuts are kept in order and inside their stretch explicitly.
+    previous = 0
+    for cut in dropped:  # ascending
         start = max(k for k in kept if k < cut)
         end = min(k for k in kept if k > cut)
-        inside = len(mask(text[start:cut]))
-        mapping[cut] = mapping[start] + min(inside, mapping[end] - mapping[start])
+        inside = mapping[start] + len(mask(text[start:cut]))
+        mapping[cut] = min(max(inside, previous, mapping[start]), mapping[end])
+        previous = mapping[cut]
     return "".join(pieces), mapping
 
 
