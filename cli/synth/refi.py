@@ -89,13 +89,13 @@ def normal_guid(guid: str) -> str:
 # --- writing ---------------------------------------------------------------------------
 
 
-def _el(parent: ET.Element, ns: str, tag: str, **attrs: str) -> ET.Element:
+def _el(parent: ET.Element, tag: str, **attrs: str) -> ET.Element:
     # Tags stay unqualified; the root carries the default namespace (see _serialise).
     return ET.SubElement(parent, tag, attrs)
 
 
-def _text_el(parent: ET.Element, ns: str, tag: str, text: str) -> ET.Element:
-    element = _el(parent, ns, tag)
+def _text_el(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = _el(parent, tag)
     element.text = text
     return element
 
@@ -111,7 +111,6 @@ def _serialise(root: ET.Element, ns: str) -> bytes:
 
 def _codes(
     parent: ET.Element,
-    ns: str,
     taxonomy: Taxonomy,
     extra: dict[str, list[str]] | None = None,
 ) -> None:
@@ -120,7 +119,7 @@ def _codes(
     ``extra`` holds label ids per dimension that stored tags use but the taxonomy no
     longer has; they get a code named after the id so no coding points nowhere.
     """
-    codes = _el(parent, ns, "Codes")
+    codes = _el(parent, "Codes")
     for dim in DIMENSIONS:
         labels = taxonomy.labels(dim)
         missing = [i for i in (extra or {}).get(dim, []) if taxonomy.label(dim, i) is None]
@@ -131,7 +130,6 @@ def _codes(
         name = info.name if info and info.name != dim else DIMENSION_NAMES[dim]
         top = _el(
             codes,
-            ns,
             "Code",
             guid=dimension_guid(dim),
             name=name,
@@ -139,11 +137,10 @@ def _codes(
             color=colour,
         )
         if info and info.description:
-            _text_el(top, ns, "Description", info.description)
+            _text_el(top, "Description", info.description)
         for label in labels:
             code = _el(
                 top,
-                ns,
                 "Code",
                 guid=code_guid(dim, label.id),
                 name=label.display(),
@@ -154,11 +151,10 @@ def _codes(
             if label.name != label.display():
                 description = f"{label.name}. {description}".strip()
             if description:
-                _text_el(code, ns, "Description", description)
+                _text_el(code, "Description", description)
         for label_id in missing:
             _el(
                 top,
-                ns,
                 "Code",
                 guid=code_guid(dim, label_id),
                 name=label_id,
@@ -170,7 +166,7 @@ def _codes(
 def codebook_xml(taxonomy: Taxonomy) -> bytes:
     """The taxonomy as a REFI-QDA codebook (the content of a ``.qdc`` file)."""
     root = ET.Element("CodeBook", {"origin": ORIGIN})
-    _codes(root, CODEBOOK_NS, taxonomy)
+    _codes(root, taxonomy)
     return _serialise(root, CODEBOOK_NS)
 
 
@@ -214,9 +210,10 @@ def masked_with_offsets(text: str, cuts: Iterable[int]) -> tuple[str, dict[int, 
     window = 120  # longer than any e-mail address or number the masks match
     kept = [0]
     dropped: list[int] = []
-    for cut, following in itertools.pairwise(points[1:]):
-        left = text[max(kept[-1], cut - window) : cut]
-        right = text[cut : min(following, cut + window)]
+    for cut in points[1:-1]:
+        # The windows ignore the other cuts: a match is judged on the whole text.
+        left = text[max(0, cut - window) : cut]
+        right = text[cut : cut + window]
         if mask(left + right) == mask(left) + mask(right):
             kept.append(cut)
         else:
@@ -253,9 +250,9 @@ def _variable_values(
     for name, var in variables.items():
         if name not in values:
             continue
-        vv = _el(parent, PROJECT_NS, "VariableValue")
-        _el(vv, PROJECT_NS, "VariableRef", targetGUID=var.guid)
-        _text_el(vv, PROJECT_NS, "DateValue" if var.kind == "Date" else "TextValue", values[name])
+        vv = _el(parent, "VariableValue")
+        _el(vv, "VariableRef", targetGUID=var.guid)
+        _text_el(vv, "DateValue" if var.kind == "Date" else "TextValue", values[name])
 
 
 def _datetime(value: str, fallback: str) -> str:
@@ -294,8 +291,8 @@ def project_bytes(
             "creationDateTime": stamp,
         },
     )
-    users = _el(root, ns, "Users")
-    _el(users, ns, "User", guid=user, name=USER_NAME, id=USER_NAME)
+    users = _el(root, "Users")
+    _el(users, "User", guid=user, name=USER_NAME, id=USER_NAME)
 
     extra: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
     for item in sessions:
@@ -304,15 +301,15 @@ def project_bytes(
                 if label not in extra[dim]:
                     extra[dim].append(label)
     if any(taxonomy.labels(d) or extra[d] for d in DIMENSIONS):
-        _codes(_el(root, ns, "CodeBook"), ns, taxonomy, extra)
+        _codes(_el(root, "CodeBook"), taxonomy, extra)
 
     variables = {v.name: v for v in _VARIABLES}
     if sessions:
-        var_parent = _el(root, ns, "Variables")
+        var_parent = _el(root, "Variables")
         for var in variables.values():
-            element = _el(var_parent, ns, "Variable", guid=var.guid, name=var.name)
+            element = _el(var_parent, "Variable", guid=var.guid, name=var.name)
             element.set("typeOfVariable", var.kind)
-            _text_el(element, ns, "Description", var.description)
+            _text_el(element, "Description", var.description)
 
     files: dict[str, str] = {}
     source_guids: dict[str, list[str]] = {}
@@ -321,8 +318,13 @@ def project_bytes(
         session = item.session
         created = _datetime(session.created_at, stamp)
         guids = source_guids.setdefault(session.id, [])
+        placed: set[int] = set()
         for index, (source_name, _path, text) in enumerate(item.sources):
-            statements = [s for s in item.statements if s.source == source_name]
+            # Statements name their source; two sources of one name take them in turn.
+            statements = [
+                s for s in item.statements if s.source == source_name and s.position not in placed
+            ]
+            placed.update(s.position for s in statements)
             if redact:
                 plain, mapping = masked_with_offsets(
                     text, [o for s in statements for o in (s.char_start, s.char_end)]
@@ -330,8 +332,8 @@ def project_bytes(
                 shown_name = mask(source_name)
             else:
                 plain, mapping, shown_name = text, {}, source_name
-            # Tools disagree on CRLF and a BOM shifts offsets: LF only, no BOM.
-            plain = plain.replace("\r\n", "\n").lstrip("\ufeff")
+            # Stored text is already LF-only without BOM (reading.normalise), which is
+            # what tools need: they disagree on CRLF and a BOM would shift every offset.
             guid = _guid("source", session.id, str(index))
             guids.append(guid)
             files[f"sources/{guid}.txt"] = plain
@@ -346,13 +348,12 @@ def project_bytes(
                     "creationDateTime": created,
                 },
             )
-            _text_el(source, ns, "Description", mask(session.title) if redact else session.title)
+            _text_el(source, "Description", mask(session.title) if redact else session.title)
             for st in statements:
-                start = mapping.get(st.char_start, st.char_start)
-                end = mapping.get(st.char_end, st.char_end)
+                start = min(mapping.get(st.char_start, st.char_start), len(plain))
+                end = min(max(mapping.get(st.char_end, st.char_end), start), len(plain))
                 selection = _el(
                     source,
-                    ns,
                     "PlainTextSelection",
                     guid=_guid("statement", session.id, str(st.position)),
                     name=f"#{st.position}",
@@ -364,41 +365,42 @@ def project_bytes(
                 where = [p for p in (st.section, st.prompt) if p]
                 if where:
                     text_where = " / ".join(where)
-                    _text_el(
-                        selection, ns, "Description", mask(text_where) if redact else text_where
-                    )
+                    _text_el(selection, "Description", mask(text_where) if redact else text_where)
                 for dim, label_id in st.tags.pairs():
                     coding = _el(
                         selection,
-                        ns,
                         "Coding",
                         guid=_guid("coding", session.id, str(st.position), dim, label_id),
                         creatingUser=user,
                         creationDateTime=created,
                     )
-                    _el(coding, ns, "CodeRef", targetGUID=code_guid(dim, label_id))
+                    _el(coding, "CodeRef", targetGUID=code_guid(dim, label_id))
             _variable_values(source, session, variables, redact)
             source_elements.append(source)
 
     if sessions:
-        cases = _el(root, ns, "Cases")
+        cases = _el(root, "Cases")
         for item in sessions:
-            case = _el(cases, ns, "Case", guid=_guid("case", item.session.id))
+            case = _el(cases, "Case", guid=_guid("case", item.session.id))
             case.set("name", item.session.id)
             title = mask(item.session.title) if redact else item.session.title
-            _text_el(case, ns, "Description", title)
+            _text_el(case, "Description", title)
             _variable_values(case, item.session, variables, redact)
             for guid in source_guids[item.session.id]:
-                _el(case, ns, "SourceRef", targetGUID=guid)
+                _el(case, "SourceRef", targetGUID=guid)
     if source_elements:
-        _el(root, ns, "Sources").extend(source_elements)
+        _el(root, "Sources").extend(source_elements)
 
     buffer = io.BytesIO()
     date_time = moment.timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(zipfile.ZipInfo("project.qde", date_time), _serialise(root, ns))
+        archive.writestr(
+            zipfile.ZipInfo("project.qde", date_time), _serialise(root, ns), zipfile.ZIP_DEFLATED
+        )
         for path, text in files.items():
-            archive.writestr(zipfile.ZipInfo(path, date_time), text.encode("utf-8"))
+            archive.writestr(
+                zipfile.ZipInfo(path, date_time), text.encode("utf-8"), zipfile.ZIP_DEFLATED
+            )
     return buffer.getvalue()
 
 

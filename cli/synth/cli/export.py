@@ -77,7 +77,7 @@ def export_cli(
     if fmt == "qdpx":
         assert output is not None
         items = [refi.SessionExport(i, sources, st) for i, st, sources in loaded]
-        data = refi.project_bytes(items, load_taxonomy(taxonomy), redact=redact)
+        data = refi.project_bytes(items, load_taxonomy(taxonomy), redact=redact, name=output.stem)
         _write(output, data)
         codings = sum(len(s.tags.pairs()) for _, statements, _ in loaded for s in statements)
         err.print(
