@@ -232,7 +232,7 @@ def test_flat_codebook_goes_into_concepts_and_repeated_names_get_distinct_ids(
 def test_groups_beyond_three_keep_their_name_and_check_asks_to_move_them(
     tmp_path: Path,
 ) -> None:
-    groups = ["Faktorer", "Tema A", "Tema B", "Tema C"]
+    groups = ["Framgångsfaktorer", "Tema A", "Tema B", "Tema C"]
     body = "".join(
         f'<Code guid="a1b2c3d4-0000-4000-8000-00000000010{i}" name="{name}" isCodable="false">'
         f'<Code guid="a1b2c3d4-0000-4000-8000-00000000020{i}" name="Kod {i}" isCodable="true"/>'
@@ -247,7 +247,7 @@ def test_groups_beyond_three_keep_their_name_and_check_asks_to_move_them(
     text = refi.skeleton_yaml(refi.read_codebook(qdc), qdc.name)
     tax, problems = check_text(text, "t.yaml")
     assert tax is not None
-    # "Faktorer" is synth's own dimension; the others fill concepts and shifts in turn.
+    # "Framgångsfaktorer" is synth's own dimension; the others take concepts, then shifts.
     assert tax.labels("factors")[0].name == "Kod 0"
     assert tax.dimensions["concepts"].name == "Tema A"
     assert tax.dimensions["shifts"].name == "Tema B"

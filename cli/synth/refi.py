@@ -45,7 +45,17 @@ USER_NAME = "synth"
 
 # One colour per dimension, so a program's code tree shows the three dimensions apart.
 DIMENSION_COLOURS = {"shifts": "#1F77B4", "concepts": "#E8860C", "factors": "#2CA02C"}
-DIMENSION_NAMES = {"shifts": "Fokusförflyttningar", "concepts": "Begrepp", "factors": "Faktorer"}
+DIMENSION_NAMES = {
+    "shifts": "Fokusförflyttningar",
+    "concepts": "Återkommande begrepp",
+    "factors": "Framgångsfaktorer",
+}
+# Names by which a foreign codebook's top-level code is taken as one of synth's dimensions.
+_DIMENSION_ALIASES = {
+    "shifts": {"shifts", "fokusförflyttningar", "förflyttningar"},
+    "concepts": {"concepts", "recurring concepts", "återkommande begrepp", "begrepp"},
+    "factors": {"factors", "success factors", "framgångsfaktorer"},
+}
 
 # Dimensions a foreign codebook's top-level groups take, in this order: concepts is the
 # most general one.
@@ -729,7 +739,7 @@ def _dimension_key(code: QdaCode) -> str | None:
             return dim
     folded = code.name.strip().casefold()
     for dim in DIMENSIONS:
-        if folded in (dim, DIMENSION_NAMES[dim].casefold()):
+        if folded in _DIMENSION_ALIASES[dim]:
             return dim
     return None
 
