@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLES, SHARED, TAXONOMY, need
+from conftest import EXAMPLES, SEEDS, SHARED, TAXONOMY, need
 from synth import refi
 from synth.ingest import ingest
 from synth.models import DIMENSIONS
@@ -294,6 +294,7 @@ def test_project_round_trip_gives_the_same_statements_and_tags(
 ) -> None:
     target, items = write_project(tmp_path, example_corpus, taxonomy)
     project = refi.read_project(target)
+    labels = project.label_map(taxonomy)
     assert len(project.sources) == len(items) == 3
     for source, item in zip(project.sources, items, strict=True):
         assert source.variables["session"] == item.session.id
@@ -302,7 +303,7 @@ def test_project_round_trip_gives_the_same_statements_and_tags(
             assert selection.name == f"#{statement.position}"
             assert source.text[selection.start : selection.end] == selection.text
             assert collapse(selection.text) == redact(statement.text)
-            assert project.tags(selection, taxonomy) == {
+            assert project.tags(selection, labels) == {
                 d: statement.tags.labels(d) for d in DIMENSIONS
             }
     assert sum(len(s.selections) for s in project.sources) == 76
@@ -484,3 +485,45 @@ def test_a_zip_without_a_project_file_is_one_line_error(run: Any, tmp_path: Path
     result = run("taxonomy", "import", empty)
     assert result.exit_code == 2
     assert "no .qde file" in result.output
+
+
+def test_a_code_added_under_a_dimension_in_another_program_reads_as_a_label(
+    example_corpus: Path, taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    target, _ = write_project(tmp_path, example_corpus, taxonomy)
+    new_code = "0f0e0d0c-0b0a-4009-8807-060504030201"
+    root = ET.fromstring(qde_of(target))
+    parent = next(
+        c for c in root.iter(f"{P}Code") if c.get("guid") == refi.dimension_guid("concepts")
+    )
+    ET.SubElement(parent, f"{P}Code", guid=new_code.upper(), name="ensamhet", isCodable="true")
+    selection_el = next(root.iter(f"{P}PlainTextSelection"))
+    coding = ET.SubElement(selection_el, f"{P}Coding", guid=str(uuid.uuid4()))
+    ET.SubElement(coding, f"{P}CodeRef", targetGUID="{" + new_code + "}")
+    qde = ET.tostring(root)
+    edited = tmp_path / "edited.qdpx"
+    with zipfile.ZipFile(target) as src, zipfile.ZipFile(edited, "w") as dst:
+        for name in src.namelist():
+            dst.writestr(name, qde if name == "project.qde" else src.read(name))
+    project = refi.read_project(edited)
+    selection = project.sources[0].selections[0]
+    assert "ensamhet" in project.tags(selection, project.label_map(taxonomy))["concepts"]
+
+
+def test_a_seed_session_exports_valid_masked_and_round_trips(
+    run: Any, corpus_path: Path, taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    seed = need(SEEDS / "003_c8e39970bf69e7ed.txt")
+    assert run("ingest", seed, "--corpus", corpus_path, "--session", "seed").exit_code == 0
+    target = tmp_path / "seed.qdpx"
+    result = run("export", "seed", "--corpus", corpus_path, "-o", target)
+    assert result.exit_code == 0, result.output
+    project = refi.read_project(target)
+    (source,) = project.sources
+    with Corpus(corpus_path) as db:
+        statements = db.statements("seed")
+    assert "@" not in source.text
+    for selection, statement in zip(source.selections, statements, strict=True):
+        assert collapse(selection.text) == redact(statement.text)
+    for validate in schema_validators("Project.xsd"):
+        validate(qde_of(target))

@@ -479,33 +479,31 @@ class QdaProject:
                 index[normal_guid(code.guid)] = (code, ancestors)
         return index
 
-    def tags(self, selection: QdaSelection, taxonomy: Taxonomy) -> dict[str, list[str]]:
-        """A selection's codes as synth labels per dimension.
+    def label_map(self, taxonomy: Taxonomy) -> dict[str, tuple[str, str]]:
+        """Normalised code GUID -> (dimension, label id) of every code that is a label.
 
-        Codes synth made are recognised by GUID; others by their parent's dimension
-        GUID, with the code name as label id.
+        Codes synth made are recognised by GUID; codes added in another program under
+        a dimension's parent code count as labels of that dimension, named as the code.
         """
-        known = {
-            normal_guid(code_guid(d, label.id)): (d, label.id)
-            for d in DIMENSIONS
-            for label in taxonomy.labels(d)
-        }
         dims = {normal_guid(dimension_guid(d)): d for d in DIMENSIONS}
-        index = self.code_index()
+        out: dict[str, tuple[str, str]] = {}
+        for key, (code, ancestors) in self.code_index().items():
+            dim = dims.get(normal_guid(ancestors[0].guid)) if ancestors else None
+            if dim is not None:
+                out[key] = (dim, code.name)
+        for dim in DIMENSIONS:
+            for label in taxonomy.labels(dim):
+                out[normal_guid(code_guid(dim, label.id))] = (dim, label.id)
+        return out
+
+    @staticmethod
+    def tags(selection: QdaSelection, labels: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
+        """A selection's codes as label ids per dimension, given ``label_map``'s result."""
         out: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
         for guid in selection.code_guids:
-            key = normal_guid(guid)
-            if key in known:
-                dim, label_id = known[key]
-            elif key in index and index[key][1]:
-                code, ancestors = index[key]
-                found = dims.get(normal_guid(ancestors[0].guid))
-                if found is None:
-                    continue
-                dim, label_id = found, code.name
-            else:
-                continue
-            out[dim].append(label_id)
+            found = labels.get(normal_guid(guid))
+            if found is not None:
+                out[found[0]].append(found[1])
         return out
 
 
