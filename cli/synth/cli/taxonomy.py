@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 from rich.tree import Tree
 
-from synth.cli._util import DebugOption, app, err, handle_errors, load_taxonomy, out
+from synth.cli._util import (
+    DebugOption,
+    app,
+    err,
+    fail,
+    handle_errors,
+    load_taxonomy,
+    out,
+    write_output,
+)
 from synth.errors import EXIT_OK, EXIT_USAGE
 
 taxonomy_app = typer.Typer(help="Check, show, export and import taxonomies.", no_args_is_help=True)
@@ -58,3 +67,52 @@ def show_cli(
                 f"{label.id}: {label.display()} [dim]({len(label.terms)} terms{extra}{excl})[/]"
             )
     out.print(tree)
+
+
+@taxonomy_app.command("export")
+@handle_errors
+def export_cli(
+    file: Annotated[
+        Path | None, typer.Argument(help="Taxonomy file (default: the one synth uses).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="qdc: a REFI-QDA codebook.")] = "qdc",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
+    ] = None,
+    debug: DebugOption = False,
+) -> None:
+    """Export the taxonomy as a codebook for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
+    from synth import refi
+
+    if fmt != "qdc":
+        raise fail(f"unknown format '{fmt}'; use qdc")
+    tax = load_taxonomy(file)
+    write_output(refi.codebook_xml(tax).decode("utf-8"), output)
+
+
+@taxonomy_app.command("import")
+@handle_errors
+def import_cli(
+    file: Annotated[Path, typer.Argument(help="A .qdc codebook or a .qdpx project.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the -o file.")] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Turn another program's codebook into a taxonomy skeleton whose terms you fill in."""
+    from synth import refi
+
+    if output is not None and output.exists() and not force:
+        raise fail(f"{output} exists; give another -o or --force to overwrite it")
+    codes = refi.read_codebook(file)
+    text = refi.skeleton_yaml(codes, file.name)
+    write_output(text, output)
+    dims = refi.skeleton(codes)
+    labels = sum(len(d.labels) for d in dims)
+    check = f"'synth taxonomy check {output}'" if output else "'synth taxonomy check FILE'"
+    err.print(
+        f"{len(dims)} dimension(s), {labels} labels with empty vocabularies: add their terms, "
+        f"then run {check}",
+        markup=False,
+    )
