@@ -26,7 +26,9 @@ from synth.models import KINDS
 @app.command("ingest")
 @handle_errors
 def ingest_cli(
-    paths: Annotated[list[Path], typer.Argument(help="Notes files or folders (.txt, .md).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Notes files or folders (.txt, .md, .docx, .pdf, .odt).")
+    ],
     corpus: CorpusOption = None,
     session: Annotated[
         str | None,
@@ -51,7 +53,7 @@ def ingest_cli(
     debug: DebugOption = False,
 ) -> None:
     """Ingest workshop notes: parse, tag and store every statement."""
-    from synth.ingest import ingest
+    from synth.ingest import expand_paths, ingest
 
     tagger = make_tagger(taxonomy)
     with open_corpus(corpus, create=True) as db:
@@ -63,7 +65,8 @@ def ingest_cli(
             transient=True,
             disable=not err.is_terminal,
         ) as progress:
-            task = progress.add_task("ingesting", total=None)
+            files, _ = expand_paths(paths, recursive)
+            task = progress.add_task("ingesting", total=len(files) or None)
 
             def step(name: str) -> None:
                 progress.update(task, description=f"reading {Path(name).name}", advance=1)
