@@ -237,42 +237,55 @@ _HYPHEN_BREAK_RE = re.compile(r"(?<=[a-zåäöéü])-\n(?=([a-zåäöéü]+))")
 _EDGE_LINES = 2
 
 
-def _page_edge_key(line: str) -> str:
-    """Page numbers differ from page to page; the rest of a footer does not."""
-    return re.sub(r"\d+", "#", " ".join(line.split()).casefold())
+def _page_edge_key(line: str, page_number: int) -> str:
+    """A line's form for finding repeats across pages: spacing and case folded, and a
+    number close to the page's own number written relative to it ("Sida 3 av 9" on page 3
+    and "Sida 4 av 9" on page 4 are the same footer; "nr 5" and "nr 9" are not)."""
+    found = False
+
+    def relative(m: re.Match[str]) -> str:
+        nonlocal found
+        offset = int(m.group()) - page_number
+        # Only the first such number: in "Sida 1 av 3" the 3 is the page count.
+        if found or abs(offset) > 2:
+            return m.group()
+        found = True
+        return f"<page{offset:+d}>"
+
+    return re.sub(r"\d{1,4}", relative, " ".join(line.split()).casefold())
 
 
 def remove_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Drop header and footer lines that repeat at the top or bottom of most pages.
 
-    Up to two lines at each edge of a page go when the same line (digits ignored) stands
-    at an edge of at least half of the pages, and of two pages or more. Questions and
-    bullets stay, even when repeated: they are prompts and content.
+    Up to two lines at each edge of a page go when the same line (page numbers aside)
+    stands at an edge of at least half of the pages, and of two pages or more. Questions
+    and bullets stay, even when repeated: they are prompts and content.
     """
     if len(pages) < 2:
         return pages
     counts: dict[str, int] = {}
-    for lines in pages:
+    for number, lines in enumerate(pages, start=1):
         edge = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
-        for key in {_page_edge_key(line) for line in edge}:
+        for key in {_page_edge_key(line, number) for line in edge}:
             counts[key] = counts.get(key, 0) + 1
     needed = max(2, (len(pages) + 1) // 2)
 
-    def furniture(line: str) -> bool:
+    def furniture(line: str, number: int) -> bool:
         stripped = line.strip()
         return (
-            counts.get(_page_edge_key(line), 0) >= needed
+            counts.get(_page_edge_key(line, number), 0) >= needed
             and len(stripped) <= 120
             and not stripped.endswith("?")
             and not stripped.startswith(("-", "•", "*"))
         )
 
     kept: list[list[str]] = []
-    for lines in pages:
+    for number, lines in enumerate(pages, start=1):
         start, end = 0, len(lines)
-        while start < min(_EDGE_LINES, end) and furniture(lines[start]):
+        while start < min(_EDGE_LINES, end) and furniture(lines[start], number):
             start += 1
-        while end > max(start, len(lines) - _EDGE_LINES) and furniture(lines[end - 1]):
+        while end > max(start, len(lines) - _EDGE_LINES) and furniture(lines[end - 1], number):
             end -= 1
         kept.append(lines[start:end])
     return kept
