@@ -154,7 +154,8 @@ def parse_source(
     docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
     for block, doc in zip(seg.blocks, docs, strict=True):
         spans = [(0, len(doc))] if block.kind == "bullet" else sentence_spans(doc)
-        spans = [(s, e) for s, e in spans if any(ch.isalpha() for ch in doc[s:e].text)]
+        # A piece with no letter or digit ("–", "…") says nothing; "2030" does.
+        spans = [(s, e) for s, e in spans if any(ch.isalnum() for ch in doc[s:e].text)]
         if not spans:
             continue
         for (s, e), tags in zip(spans, tagger.tag_doc(doc, spans), strict=True):
