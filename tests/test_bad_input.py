@@ -173,3 +173,11 @@ def test_progress_bar_stays_out_of_output_that_is_not_a_terminal(run: Any, tmp_p
     result = run("ingest", tmp_path / "a.md", "--corpus", tmp_path / "c.db")
     assert result.exit_code == 0
     assert "reading" not in result.output and "\r" not in result.output
+
+
+def test_debug_shows_why_a_file_of_a_batch_failed(run: Any, tmp_path: Path) -> None:
+    bad = corrupt_docx(tmp_path)
+    result = run("ingest", bad, "--corpus", tmp_path / "c.db", "--debug")
+    assert result.exit_code == 1
+    assert "Traceback" in result.stderr and "PackageNotFoundError" in result.stderr
+    assert len(error_lines(result)) == 1

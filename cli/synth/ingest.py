@@ -75,6 +75,7 @@ class IngestResult:
 class IngestReport:
     results: list[IngestResult] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    errors: list[SynthError] = field(default_factory=list)  # behind failures, for --debug
 
 
 def find_date(*texts: str) -> str | None:
@@ -265,6 +266,7 @@ def ingest(
             source.path = str(path)
         except InputError as exc:
             report.failures.append(str(exc))
+            report.errors.append(exc)
             continue
         parsed.append(source)
 

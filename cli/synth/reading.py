@@ -176,7 +176,7 @@ def read_docx(path: Path) -> str:
                 blocks.append(("para", text))
     except Exception as exc:  # python-docx raises many types for a damaged file
         raise InputError(
-            f"{path}: cannot read this Word document ({type(exc).__name__}); "
+            f"{path}: cannot read this Word document (damaged, or not a .docx); "
             "open it in Word and save it again as .docx"
         ) from exc
     return _layout(blocks)
@@ -224,7 +224,7 @@ def read_odt(path: Path) -> str:
         walk(document.text, False)
     except Exception as exc:  # odfpy raises many types for a damaged file
         raise InputError(
-            f"{path}: cannot read this OpenDocument file ({type(exc).__name__}); "
+            f"{path}: cannot read this OpenDocument file (damaged, or not an .odt); "
             "open it and save it again as .odt"
         ) from exc
     return _layout(blocks)
@@ -321,7 +321,7 @@ def read_pdf(path: Path) -> str:
         raise
     except Exception as exc:  # pypdf raises many types for a damaged file
         raise InputError(
-            f"{path}: cannot read this PDF ({type(exc).__name__}); export it again from the "
+            f"{path}: cannot read this PDF (damaged or incomplete); export it again from the "
             "original document"
         ) from exc
     pages = [[line for line in lines if line.strip()] for lines in pages]

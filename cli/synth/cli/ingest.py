@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -97,6 +98,9 @@ def ingest_cli(
                     f"  · {r.date or 'no date'} · {r.kind} · {r.title}",
                     markup=False,
                 )
+    if debug:
+        for error in report.errors:
+            err.print("".join(traceback.format_exception(error)), markup=False)
     for failure in report.failures:
         err.print(f"[bold red]error:[/] {failure}", markup=True, highlight=False)
     if report.failures:
