@@ -124,12 +124,12 @@ def test_a_file_over_the_size_limit_is_refused_with_the_option_to_raise_it(
     run: Any, tmp_path: Path
 ) -> None:
     big = tmp_path / "stor.txt"
-    big.write_text(GOOD * 20000, encoding="utf-8")  # about 1.3 MB
-    result = run("ingest", big, "--corpus", tmp_path / "c.db", "--max-size", "1")
+    big.write_text(GOOD * 200, encoding="utf-8")  # about 16 kB
+    result = run("ingest", big, "--corpus", tmp_path / "c.db", "--max-size", "0.01")
     assert result.exit_code == 1
     [line] = error_lines(result)
-    assert str(big) in line and "over the limit of 1 MB" in line and "--max-size" in line
-    assert run("ingest", big, "--corpus", tmp_path / "c.db", "--max-size", "2").exit_code == 0
+    assert str(big) in line and "over the limit of 0.01 MB" in line and "--max-size" in line
+    assert run("ingest", big, "--corpus", tmp_path / "c.db", "--max-size", "0.1").exit_code == 0
 
 
 def test_a_batch_stores_the_good_files_and_reports_the_bad_ones_at_the_end(
@@ -157,14 +157,15 @@ def test_usage_errors_exit_2(run: Any, tmp_path: Path) -> None:
     assert error_lines(result) == ["error: date '14 mars' is not YYYY-MM-DD"]
 
 
-def test_debug_shows_the_traceback_of_a_user_error(tmp_path: Path) -> None:
+def test_debug_shows_the_traceback_of_a_user_error(run: Any, tmp_path: Path) -> None:
     notes = tmp_path / "a.md"
     notes.write_text(GOOD, encoding="utf-8")
-    command = [sys.executable, "-m", "synth", "ingest", str(notes), "--corpus"]
-    command += [str(tmp_path / "c.db"), "--session", "../../x"]
-    quiet = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    loud = subprocess.run([*command, "--debug"], capture_output=True, text=True, timeout=120)
-    assert quiet.returncode == 2 and "Traceback" not in quiet.stderr
+    args = ["ingest", str(notes), "--corpus", str(tmp_path / "c.db"), "--session", "../../x"]
+    quiet = run(*args)
+    assert quiet.exit_code == 2 and "Traceback" not in quiet.output
+    loud = subprocess.run(
+        [sys.executable, "-m", "synth", *args, "--debug"], capture_output=True, text=True
+    )
     assert loud.returncode != 0 and "Traceback" in loud.stderr and "StoreError" in loud.stderr
 
 

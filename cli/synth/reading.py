@@ -379,7 +379,7 @@ def read_notes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(
-            f"{path}: file is {size / _MB:.1f} MB, over the limit of {max_bytes / _MB:g} MB; "
+            f"{path}: file is {size / _MB:.3g} MB, over the limit of {max_bytes / _MB:.3g} MB; "
             "split it or raise --max-size"
         )
     if size == 0:
