@@ -182,3 +182,19 @@ def test_debug_shows_why_a_file_of_a_batch_failed(run: Any, tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "Traceback" in result.stderr and "PackageNotFoundError" in result.stderr
     assert len(error_lines(result)) == 1
+
+
+def test_notes_in_a_format_to_export_are_reported_from_a_folder_and_lock_files_skipped(
+    run: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "a.md").write_text(GOOD, encoding="utf-8")
+    old_word(tmp_path)
+    (tmp_path / "~$workshop.docx").write_bytes(b"\x05lock")
+    (tmp_path / "foto.jpg").write_bytes(b"\xff\xd8\xff")
+    corpus = tmp_path / "c.db"
+    result = run("ingest", tmp_path, "--corpus", corpus)
+    assert result.exit_code == 1
+    [line] = error_lines(result)
+    assert "protokoll.doc" in line and "save it as .docx" in line
+    with Corpus(corpus) as db:
+        assert [s.sources for s in db.sessions()] == [["a.md"]]

@@ -196,13 +196,16 @@ def expand_paths(paths: list[Path], recursive: bool = False) -> tuple[list[Path]
     files: list[Path] = []
     problems: list[str] = []
     suffixes = set(reading.supported_suffixes())
+    # Notes saved in a format synth cannot read (.doc, .pptx) are reported, not skipped.
+    wanted = suffixes | set(reading.EXPORT_HINTS)
     for path in paths:
         if path.is_dir():
             pattern = "**/*" if recursive else "*"
             found = sorted(
-                p for p in path.glob(pattern) if p.is_file() and p.suffix.lower() in suffixes
+                p for p in path.glob(pattern) if p.is_file() and p.suffix.lower() in wanted
             )
-            found = [p for p in found if not p.name.startswith(".")]
+            # Hidden files and Word's lock files ("~$notes.docx") are not notes.
+            found = [p for p in found if not p.name.startswith((".", "~$"))]
             if not found:
                 problems.append(
                     f"{path}: no supported files ({', '.join(sorted(suffixes))})"

@@ -346,7 +346,7 @@ READERS: dict[str, Reader] = {
 }
 
 # Formats people send by mistake, with what to do instead.
-_HINTS = {
+EXPORT_HINTS = {
     ".doc": "save it as .docx",
     ".ppt": "export it as PDF",
     ".pptx": "export it as PDF",
@@ -371,7 +371,7 @@ def read_notes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise InputError(f"{path}: is a directory; give the files in it")
     reader = READERS.get(path.suffix.lower())
     if reader is None:
-        hint = _HINTS.get(path.suffix.lower())
+        hint = EXPORT_HINTS.get(path.suffix.lower())
         raise InputError(
             f"{path}: unsupported file type '{path.suffix or 'none'}'; "
             + (f"{hint} and ingest again" if hint else f"use {', '.join(supported_suffixes())}")
