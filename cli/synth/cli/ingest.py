@@ -69,8 +69,14 @@ def ingest_cli(
             files, _ = expand_paths(paths, recursive)
             task = progress.add_task("ingesting", total=len(files) or None)
 
+            started = [0]
+
             def step(name: str) -> None:
-                progress.update(task, description=f"reading {Path(name).name}", advance=1)
+                # Called as a file starts: the files before it are done.
+                progress.update(
+                    task, description=f"reading {Path(name).name}", completed=started[0]
+                )
+                started[0] += 1
 
             report = ingest(
                 paths,
