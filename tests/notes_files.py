@@ -36,8 +36,9 @@ def write_docx(path: Path) -> Path:
     return path
 
 
-def write_pdf(path: Path, pages: list[list[str]], footer: str | None = None) -> Path:
-    """A PDF with one text line per entry, a repeated header and a numbered footer per page.
+def write_pdf(path: Path, pages: list[list[str]], footer: list[str] | None = None) -> Path:
+    """A PDF with one text line per entry, a repeated header and a footer per page
+    (``footer`` lines, by default "Sida N av M").
 
     fpdf2's core fonts are Latin-1, which covers å, ä and ö.
     """
@@ -57,8 +58,10 @@ def write_pdf(path: Path, pages: list[list[str]], footer: str | None = None) -> 
             pdf.cell(0, 6, line)
             y += 7
         pdf.set_font("Helvetica", size=9)
-        pdf.set_xy(10, 285)
-        pdf.cell(0, 5, footer or f"Sida {number} av {len(pages)}")
+        bottom = footer or [f"Sida {number} av {len(pages)}"]
+        for n, line in enumerate(bottom):
+            pdf.set_xy(10, 285 - 6 * (len(bottom) - 1 - n))
+            pdf.cell(0, 5, line)
     pdf.output(str(path))
     return path
 

@@ -50,6 +50,30 @@ def test_pdf_footers_and_headers_repeated_on_every_page_are_removed(tmp_path: Pa
         assert line in text
 
 
+def test_a_footer_block_on_every_pdf_page_stays_out_of_the_statements(
+    tmp_path: Path, tagger: Tagger
+) -> None:
+    footer = [
+        "Ledning i samverkan i Exempellän",
+        "Inom socialtjänst och hälso- och sjukvård",
+        "Norrby kommun | Söderby kommun | Region Exempel",
+        "Österby kommun | Västerby kommun",
+    ]
+    pages = [
+        [SHIFT, PROMPT, "- " + ITEMS[0] + "."],
+        ["- " + ITEMS[1] + ".", PARAGRAPH],
+        ["- Samverkan med skolan."],
+    ]
+    pdf = write_pdf(tmp_path / "fot.pdf", pages, footer=footer)
+    parsed = parse_source(read_notes(pdf), pdf.name, tagger)
+    assert [s.text for s in parsed.statements] == [
+        ITEMS[0] + ".",
+        ITEMS[1] + ".",
+        PARAGRAPH,
+        "Samverkan med skolan.",
+    ]
+
+
 def test_pdf_words_split_over_two_lines_are_joined(tmp_path: Path) -> None:
     pdf = write_pdf(
         tmp_path / "delat.pdf",
