@@ -229,3 +229,27 @@ def test_retag_of_an_unknown_session_is_a_usage_error(run: Any, tmp_path: Path) 
     result = run("retag", "saknas", "--corpus", corpus)
     assert result.exit_code == 2
     assert "unknown session 'saknas'" in result.stderr
+
+
+def test_an_id_taken_by_a_concurrent_ingest_gets_the_next_free_id(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "c.db"
+    (tmp_path / "ett").mkdir()
+    (tmp_path / "tva").mkdir()
+    (tmp_path / "ett" / "mote.md").write_text(NOTES, encoding="utf-8")
+    (tmp_path / "tva" / "mote.md").write_text(NOTES.replace("Mer", "Bättre"), encoding="utf-8")
+    assert run("ingest", tmp_path / "ett" / "mote.md", "--corpus", corpus).exit_code == 0
+    # As if the other ingest committed "mote" just after this one looked for a free id.
+    unique = Corpus.unique_session_id
+    calls = [0]
+
+    def stale_first(self: Corpus, base: str) -> str:
+        calls[0] += 1
+        return base if calls[0] == 1 else unique(self, base)
+
+    monkeypatch.setattr(Corpus, "unique_session_id", stale_first)
+    result = run("ingest", tmp_path / "tva" / "mote.md", "--corpus", corpus)
+    assert result.exit_code == 0, result.output
+    with Corpus(corpus) as db:
+        assert [s.id for s in db.sessions()] == ["mote", "mote-2"]

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from synth import parsing, reading
-from synth.errors import InputError, SynthError
+from synth.errors import InputError, StoreError, SynthError
 from synth.models import KINDS, Heading, Session, Statement
 from synth.store import Corpus, slugify, valid_session_id
 from synth.tagging import Tagger, classify_heading
@@ -287,6 +287,26 @@ def ingest(
 
 
 def _store_group(
+    group: list[ParsedSource],
+    corpus: Corpus,
+    session_id: str | None,
+    title: str | None,
+    date: str | None,
+    kind: str | None,
+    replace: bool,
+) -> IngestResult:
+    for attempt in range(3):
+        try:
+            return _store_group_once(group, corpus, session_id, title, date, kind, replace)
+        except StoreError:
+            # An ingest running at the same time may have taken the id (or stored the same
+            # content) between the check and the write; check again and pick another id.
+            if session_id is not None or replace or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store_group_once(
     group: list[ParsedSource],
     corpus: Corpus,
     session_id: str | None,
