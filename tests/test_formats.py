@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from notes_files import ITEMS, PARAGRAPH, PROMPT, SHIFT, write_docx, write_odt, write_pdf
+from synth.errors import InputError
 from synth.ingest import parse_source
 from synth.reading import join_hyphenated, read_notes, remove_page_furniture
 from synth.store import Corpus
@@ -72,6 +73,23 @@ def test_a_footer_block_on_every_pdf_page_stays_out_of_the_statements(
         PARAGRAPH,
         "Samverkan med skolan.",
     ]
+
+
+def test_a_password_protected_pdf_is_reported_and_an_owner_password_alone_is_no_obstacle(
+    tmp_path: Path,
+) -> None:
+    from fpdf import FPDF
+
+    for name, user_password in (("las.pdf", "hemligt"), ("skydd.pdf", None)):
+        pdf = FPDF()
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=12)
+        pdf.cell(0, 6, PARAGRAPH)
+        pdf.set_encryption(owner_password="ägare", user_password=user_password)
+        pdf.output(str(tmp_path / name))
+    with pytest.raises(InputError, match=r"las\.pdf: the PDF is password-protected"):
+        read_notes(tmp_path / "las.pdf")
+    assert read_notes(tmp_path / "skydd.pdf") == PARAGRAPH + "\n"
 
 
 def test_pdf_words_split_over_two_lines_are_joined(tmp_path: Path) -> None:

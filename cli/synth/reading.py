@@ -258,16 +258,20 @@ def _page_edge_key(line: str, page_number: int) -> str:
 def remove_page_furniture(pages: list[list[str]]) -> list[list[str]]:
     """Drop header and footer lines that repeat at the top or bottom of most pages.
 
-    Up to two lines at each edge of a page go when the same line (page numbers aside)
-    stands at an edge of at least half of the pages, and of two pages or more. Questions
-    and bullets stay, even when repeated: they are prompts and content.
+    Up to two non-blank lines at each edge of a page go when the same line (page numbers
+    aside) stands at an edge of at least half of the pages, and of two pages or more.
+    Questions and bullets stay, even when repeated: they are prompts and content.
     """
     if len(pages) < 2:
         return pages
+
+    def edges(lines: list[str]) -> list[int]:
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        return sorted(set(filled[:_EDGE_LINES] + filled[-_EDGE_LINES:]))
+
     counts: dict[str, int] = {}
     for number, lines in enumerate(pages, start=1):
-        edge = lines[:_EDGE_LINES] + lines[-_EDGE_LINES:]
-        for key in {_page_edge_key(line, number) for line in edge}:
+        for key in {_page_edge_key(lines[i], number) for i in edges(lines)}:
             counts[key] = counts.get(key, 0) + 1
     needed = max(2, (len(pages) + 1) // 2)
 
@@ -282,12 +286,15 @@ def remove_page_furniture(pages: list[list[str]]) -> list[list[str]]:
 
     kept: list[list[str]] = []
     for number, lines in enumerate(pages, start=1):
-        start, end = 0, len(lines)
-        while start < min(_EDGE_LINES, end) and furniture(lines[start], number):
-            start += 1
-        while end > max(start, len(lines) - _EDGE_LINES) and furniture(lines[end - 1], number):
-            end -= 1
-        kept.append(lines[start:end])
+        filled = [i for i, line in enumerate(lines) if line.strip()]
+        drop: set[int] = set()
+        # From each edge inwards, as long as the lines are furniture.
+        for side in (filled[:_EDGE_LINES], filled[::-1][:_EDGE_LINES]):
+            for i in side:
+                if not furniture(lines[i], number):
+                    break
+                drop.add(i)
+        kept.append([line for i, line in enumerate(lines) if i not in drop])
     return kept
 
 
@@ -324,9 +331,8 @@ def read_pdf(path: Path) -> str:
             f"{path}: cannot read this PDF (damaged or incomplete); export it again from the "
             "original document"
         ) from exc
-    pages = [[line for line in lines if line.strip()] for lines in pages]
     pages = remove_page_furniture(pages)
-    text = "\n\n".join("\n".join(lines) for lines in pages if lines)
+    text = "\n\n".join("\n".join(lines).strip("\n") for lines in pages)
     if not text.strip():
         raise InputError(
             f"{path}: the PDF has no text layer (a scanned image?); export the text or run OCR"
