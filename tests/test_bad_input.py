@@ -81,6 +81,17 @@ def corrupt_pdf(folder: Path) -> Path:
     return path
 
 
+def scanned_pdf(folder: Path) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(20, 20, 100, 60, style="F")  # a picture of a page, no text
+    path = folder / "skannad.pdf"
+    pdf.output(str(path))
+    return path
+
+
 def missing(folder: Path) -> Path:
     return folder / "finns-inte.txt"
 
@@ -104,6 +115,7 @@ BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
     "garbage": (garbage, "save it as UTF-8"),
     "corrupt docx": (corrupt_docx, "cannot read this Word document"),
     "corrupt pdf": (corrupt_pdf, "cannot read this PDF"),
+    "pdf without text": (scanned_pdf, "no text layer"),
 }
 
 
