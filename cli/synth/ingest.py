@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from synth import parsing, reading
-from synth.errors import InputError, SynthError
+from synth.errors import InputError, StoreError, SynthError
 from synth.models import KINDS, Heading, Session, Statement
 from synth.store import Corpus, slugify, valid_session_id
 from synth.tagging import Tagger, classify_heading
@@ -75,6 +75,7 @@ class IngestResult:
 class IngestReport:
     results: list[IngestResult] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    errors: list[SynthError] = field(default_factory=list)  # behind failures, for --debug
 
 
 def find_date(*texts: str) -> str | None:
@@ -154,7 +155,8 @@ def parse_source(
     docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
     for block, doc in zip(seg.blocks, docs, strict=True):
         spans = [(0, len(doc))] if block.kind == "bullet" else sentence_spans(doc)
-        spans = [(s, e) for s, e in spans if any(ch.isalpha() for ch in doc[s:e].text)]
+        # A piece with no letter or digit ("–", "…") says nothing; "2030" does.
+        spans = [(s, e) for s, e in spans if any(ch.isalnum() for ch in doc[s:e].text)]
         if not spans:
             continue
         for (s, e), tags in zip(spans, tagger.tag_doc(doc, spans), strict=True):
@@ -194,13 +196,16 @@ def expand_paths(paths: list[Path], recursive: bool = False) -> tuple[list[Path]
     files: list[Path] = []
     problems: list[str] = []
     suffixes = set(reading.supported_suffixes())
+    # Notes saved in a format synth cannot read (.doc, .pptx) are reported, not skipped.
+    wanted = suffixes | set(reading.EXPORT_HINTS)
     for path in paths:
         if path.is_dir():
             pattern = "**/*" if recursive else "*"
             found = sorted(
-                p for p in path.glob(pattern) if p.is_file() and p.suffix.lower() in suffixes
+                p for p in path.glob(pattern) if p.is_file() and p.suffix.lower() in wanted
             )
-            found = [p for p in found if not p.name.startswith(".")]
+            # Hidden files and Word's lock files ("~$notes.docx") are not notes.
+            found = [p for p in found if not p.name.startswith((".", "~$"))]
             if not found:
                 problems.append(
                     f"{path}: no supported files ({', '.join(sorted(suffixes))})"
@@ -264,6 +269,7 @@ def ingest(
             source.path = str(path)
         except InputError as exc:
             report.failures.append(str(exc))
+            report.errors.append(exc)
             continue
         parsed.append(source)
 
@@ -281,6 +287,26 @@ def ingest(
 
 
 def _store_group(
+    group: list[ParsedSource],
+    corpus: Corpus,
+    session_id: str | None,
+    title: str | None,
+    date: str | None,
+    kind: str | None,
+    replace: bool,
+) -> IngestResult:
+    for attempt in range(3):
+        try:
+            return _store_group_once(group, corpus, session_id, title, date, kind, replace)
+        except StoreError:
+            # An ingest running at the same time may have taken the id (or stored the same
+            # content) between the check and the write; check again and pick another id.
+            if session_id is not None or replace or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _store_group_once(
     group: list[ParsedSource],
     corpus: Corpus,
     session_id: str | None,

@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
-from synth.cli import _util, eval, export, ingest, sessions, show, summarize, tag, taxonomy
+from synth.cli import (
+    _util,
+    eval,
+    export,
+    ingest,
+    retag,
+    sessions,
+    show,
+    summarize,
+    tag,
+    taxonomy,
+)
 from synth.cli._util import app
 
 # Importing the command modules registers their commands on ``app``.
-COMMAND_MODULES = (eval, ingest, sessions, show, summarize, tag, taxonomy, export)
+COMMAND_MODULES = (
+    eval,
+    export,
+    ingest,
+    retag,
+    sessions,
+    show,
+    summarize,
+    tag,
+    taxonomy,
+)
 
 __all__ = ["COMMAND_MODULES", "_util", "app", "main"]
 

@@ -68,20 +68,20 @@ def fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 
 
 def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn ``SynthError`` into a one-line message and its exit code."""
+    """Turn ``SynthError`` into a one-line message and its exit code (a traceback with --debug)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except TaxonomyError as exc:
-            if debug_enabled():
+            if debug_enabled() or kwargs.get("debug"):
                 raise
             for problem in exc.problems:
                 err.print(problem, markup=False, highlight=False)
             raise typer.Exit(exc.exit_code) from None
         except SynthError as exc:
-            if debug_enabled():
+            if debug_enabled() or kwargs.get("debug"):
                 raise
             raise fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +27,9 @@ from synth.models import KINDS
 @app.command("ingest")
 @handle_errors
 def ingest_cli(
-    paths: Annotated[list[Path], typer.Argument(help="Notes files or folders (.txt, .md).")],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Notes files or folders (.txt, .md, .docx, .pdf, .odt).")
+    ],
     corpus: CorpusOption = None,
     session: Annotated[
         str | None,
@@ -51,7 +54,7 @@ def ingest_cli(
     debug: DebugOption = False,
 ) -> None:
     """Ingest workshop notes: parse, tag and store every statement."""
-    from synth.ingest import ingest
+    from synth.ingest import expand_paths, ingest
 
     tagger = make_tagger(taxonomy)
     with open_corpus(corpus, create=True) as db:
@@ -63,10 +66,17 @@ def ingest_cli(
             transient=True,
             disable=not err.is_terminal,
         ) as progress:
-            task = progress.add_task("ingesting", total=None)
+            files, _ = expand_paths(paths, recursive)
+            task = progress.add_task("ingesting", total=len(files) or None)
+
+            started = [0]
 
             def step(name: str) -> None:
-                progress.update(task, description=f"reading {Path(name).name}", advance=1)
+                # Called as a file starts: the files before it are done.
+                progress.update(
+                    task, description=f"reading {Path(name).name}", completed=started[0]
+                )
+                started[0] += 1
 
             report = ingest(
                 paths,
@@ -94,6 +104,9 @@ def ingest_cli(
                     f"  · {r.date or 'no date'} · {r.kind} · {r.title}",
                     markup=False,
                 )
+    if debug:
+        for error in report.errors:
+            err.print("".join(traceback.format_exception(error)), markup=False)
     for failure in report.failures:
         err.print(f"[bold red]error:[/] {failure}", markup=True, highlight=False)
     if report.failures:

@@ -1,0 +1,44 @@
+"""synth retag: tag stored statements again after the taxonomy changed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from synth.cli._util import (
+    CorpusOption,
+    DebugOption,
+    TaxonomyOption,
+    app,
+    handle_errors,
+    make_tagger,
+    open_corpus,
+    out,
+)
+
+
+@app.command("retag")
+@handle_errors
+def retag_cli(
+    sessions: Annotated[
+        list[str] | None, typer.Argument(help="Session ids (default: every session).")
+    ] = None,
+    corpus: CorpusOption = None,
+    taxonomy: TaxonomyOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Tag the stored statements again with the current taxonomy (no source files needed)."""
+    from synth.retag import retag
+
+    tagger = make_tagger(taxonomy)
+    with open_corpus(corpus) as db:
+        results = retag(db, tagger, sessions or [])
+    for r in results:
+        out.print(
+            f"retagged {r.session_id}  {r.statements} statements, {r.tagged} tagged, "
+            f"{r.changed} changed",
+            markup=False,
+        )
+    if not results:
+        out.print("no sessions stored yet; nothing to retag", markup=False)
