@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from synth.cli import _util, eval, ingest, sessions, show, summarize, tag, taxonomy
+from synth.cli import (
+    _util,
+    diff,
+    eval,
+    ingest,
+    search,
+    sessions,
+    show,
+    summarize,
+    tag,
+    taxonomy,
+    trends,
+)
 from synth.cli._util import app
 
 # Importing the command modules registers their commands on ``app``.
-COMMAND_MODULES = (eval, ingest, sessions, show, summarize, tag, taxonomy)
+COMMAND_MODULES = (eval, ingest, sessions, show, summarize, tag, taxonomy, diff, search, trends)
 
 __all__ = ["COMMAND_MODULES", "_util", "app", "main"]
 
