@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -311,38 +312,52 @@ def _content(lemma: str) -> bool:
     return len(lemma) >= 3 and lemma not in STOP_WORDS and bool(_WORD_RE.match(lemma))
 
 
-def _count_side(
-    rows: Iterable[tuple[str, int, str, str]], coverage: _Coverage
-) -> tuple[Counter[str], int, dict[str, Example]]:
-    """Occurrences of uncovered content lemmas and phrases; the number of words; and the
-    first statement holding each term."""
-    counter: Counter[str] = Counter()
-    first: dict[str, Example] = {}
-    words = 0
-    for session_id, position, text, lemmas in rows:
+def _count_side(rows: Iterable[tuple[str, str]]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Occurrences of every lemma and of every pair of neighbouring lemmas.
+
+    Counting everything and filtering the distinct terms afterwards keeps the per-token
+    work inside ``Counter``; this is the one place diff reads statements into Python.
+    """
+    unigrams: Counter[str] = Counter()
+    bigrams: Counter[tuple[str, str]] = Counter()
+    for text, lemmas in rows:
         # Corpora stored before lemmas were kept fall back to lowercase words.
         tokens = lemmas.split() if lemmas else re.findall(r"\w+|[^\w\s]", text.lower())
-        previous: str | None = None
-        terms: list[str] = []
-        for token in tokens:
-            token = token.casefold()
-            if not any(ch.isalpha() for ch in token):
-                previous = None
-                continue
-            words += 1
-            if not _content(token):
-                previous = None
-                continue
-            if not coverage.word(token):
-                terms.append(token)
-            if previous is not None and not coverage.phrase(previous, token):
-                terms.append(f"{previous} {token}")
-            previous = token
-        counter.update(terms)
-        for term in terms:
-            if term not in first:
-                first[term] = Example(session_id, position, text)
-    return counter, words, first
+        unigrams.update(tokens)
+        bigrams.update(pairwise(tokens))
+    return unigrams, bigrams
+
+
+def _terms(
+    unigrams: Counter[str], bigrams: Counter[tuple[str, str]], coverage: _Coverage
+) -> tuple[Counter[str], int]:
+    """Uncovered content lemmas and phrases with their counts; and the number of words."""
+    words = 0
+    content: dict[str, bool] = {}
+    terms: Counter[str] = Counter()
+    for token, n in unigrams.items():
+        if any(ch.isalpha() for ch in token):
+            words += n
+        content[token] = _content(token)
+        if content[token] and not coverage.word(token):
+            terms[token] += n
+    for (first, second), n in bigrams.items():
+        if content[first] and content[second] and not coverage.phrase(first, second):
+            terms[f"{first} {second}"] += n
+    return terms, words
+
+
+def _term_example(corpus: Corpus, b_ids: list[str], term: str) -> Example | None:
+    phrase = '"' + term.replace('"', '""') + '"'
+    row = corpus.db.execute(
+        "SELECT st.session_id, st.position, st.text FROM statements_fts"
+        " JOIN statements st ON st.id = statements_fts.rowid"
+        " JOIN sessions s ON s.id = st.session_id"
+        " WHERE statements_fts MATCH ? AND st.session_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY s.date IS NULL, s.date, st.session_id, st.position LIMIT 1",
+        (f"lemmas : {phrase}", _ids_json(b_ids)),
+    ).fetchone()
+    return Example(str(row[0]), int(row[1]), str(row[2])) if row else None
 
 
 def emerging_terms(
@@ -358,13 +373,10 @@ def emerging_terms(
     not covered by any taxonomy term; with the word counts of A and B."""
     coverage = _Coverage(taxonomy)
     query = (
-        "SELECT st.session_id, st.position, st.text, st.lemmas FROM statements st"
-        " JOIN sessions s ON s.id = st.session_id"
-        " WHERE st.session_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY s.date IS NULL, s.date, st.session_id, st.position"
+        "SELECT text, lemmas FROM statements WHERE session_id IN (SELECT value FROM json_each(?))"
     )
-    count_a, words_a, _ = _count_side(corpus.db.execute(query, (_ids_json(a_ids),)), coverage)
-    count_b, words_b, first_b = _count_side(corpus.db.execute(query, (_ids_json(b_ids),)), coverage)
+    count_a, words_a = _terms(*_count_side(corpus.db.execute(query, (_ids_json(a_ids),))), coverage)
+    count_b, words_b = _terms(*_count_side(corpus.db.execute(query, (_ids_json(b_ids),))), coverage)
     found: list[EmergingTerm] = []
     for term, b in count_b.items():
         a = count_a.get(term, 0)
@@ -384,11 +396,13 @@ def emerging_terms(
                 per_1000_b=1000.0 * b / words_b,
                 g2=statistic,
                 p=p,
-                example=first_b.get(term),
             )
         )
     found.sort(key=lambda t: (-t.g2, t.term))
-    return found[:top], words_a, words_b
+    found = found[:top]
+    for item in found:
+        item.example = _term_example(corpus, b_ids, item.term)
+    return found, words_a, words_b
 
 
 # --- trends --------------------------------------------------------------------------
