@@ -37,6 +37,7 @@ _STOP_WORDS_TEXT = """
     var vara varför vi vid vilja vilken vår vårt än ändå är även över mm osv tex bl.a
     ex t.ex dvs pga etc nu då sedan redan väl lite ännu hos kring per ingen ju både
     varje alltid aldrig eget egen egna olika stor liten ny nya gå ge ta bör måste samt
+    två tre fyra fem sex sju åtta nio tio första andra tredje
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 
