@@ -88,7 +88,9 @@ def build(
                             char_start=0,
                             char_end=len(text),
                             kind="bullet",
+                            # The generated words stand for their own lemmas.
                             lemmas=" ".join([*lemmas, "."]),
+                            forms=" ".join([*lemmas, "."]),
                             tags=TagSet(shifts=shifts, concepts=concepts, factors=factors),
                         ),
                     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -100,9 +102,11 @@ def test_search_prints_keyword_in_context_with_session_date_and_reference(
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "#" in line]
     assert len(lines) == 2
-    assert lines[0].startswith("mote-2023-05-04 2023-05-04 #1")
+    assert lines[0].split()[:3] == ["mote-2023-05-04", "2023-05-04", "#1"]
     assert "Vi samordnade hemtjänsten" in lines[0]
-    assert lines[1].startswith("uppfoljning-2023-11-20 2023-11-20 #1")
+    assert lines[1].split()[:3] == ["uppfoljning-2023-11-20", "2023-11-20", "#1"]
+    # The keywords line up in one column.
+    assert lines[0].index("samordnade") == lines[1].index("samordna")
     assert "2 statement(s) match" in result.output
 
 
@@ -159,3 +163,35 @@ def test_a_corpus_of_schema_1_is_migrated_and_searchable(tmp_path: Path) -> None
         result = search.search(corpus, "äldre", lemmatize=str.lower)
     assert version == store.SCHEMA_VERSION
     assert [h.text for h in result.hits] == ["Äldre anteckning om trygghet."]
+
+
+def test_a_word_of_the_corpus_is_lemmatized_as_at_ingest_without_the_pipeline(
+    notes_corpus: Path,
+) -> None:
+    asked: list[str] = []
+
+    def fallback(word: str) -> str:
+        asked.append(word)
+        return word
+
+    with Corpus(notes_corpus) as db:
+        lemma = search.stored_lemmatizer(db, fallback)
+        assert lemma("Samordnade") == "samordna"
+        assert lemma("vårdcentralerna") == "vårdcentral"
+        assert asked == []
+        assert lemma("omsorgstagare") == "omsorgstagare"
+    assert asked == ["omsorgstagare"]
+
+
+def test_searching_words_of_the_corpus_does_not_load_spacy(notes_corpus: Path) -> None:
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from synth import search\n"
+        "from synth.store import Corpus\n"
+        f"db = Corpus(Path({str(notes_corpus)!r}))\n"
+        "result = search.search(db, 'vårdcentralen hemtjänsten')\n"
+        "print(result.total, 'spacy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["1", "False"]

@@ -69,6 +69,7 @@ class Statement:
     prompt: str | None = None
     position: int = 0  # 1-based order in the session; shown as #N
     lemmas: str = ""  # the lemmas of its tokens, space-separated (for search and keyness)
+    forms: str = ""  # the same tokens in lowercase, aligned with lemmas
     tags: TagSet = field(default_factory=TagSet)
 
 

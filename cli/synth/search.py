@@ -96,12 +96,9 @@ class SearchResult:
     hits: list[Hit]
 
 
-def default_lemmatizer() -> Lemmatize:
-    """The lemmatizer of the ingest pipeline, so queries and stored lemmas agree.
-
-    The pipeline is built on the first word that needs a lemma: a query of stems only
-    (``samord*``) never loads spaCy.
-    """
+def pipeline_lemmatizer() -> Lemmatize:
+    """The lemmatizer of the ingest pipeline (built on first use: importing spaCy takes
+    about a second)."""
     found: list[Lemmatize] = []
 
     def lemma(word: str) -> str:
@@ -112,6 +109,37 @@ def default_lemmatizer() -> Lemmatize:
             assert isinstance(pipe, nlp.SimplemmaLemmatizer)
             found.append(pipe.lemma)
         return found[0](word)
+
+    return lemma
+
+
+def stored_lemmatizer(corpus: Corpus, fallback: Lemmatize) -> Lemmatize:
+    """Lemmas as the ingest pipeline gave them to the same word in stored statements.
+
+    The pipeline lemmatizes each lowercase word the same way wherever it stands, so a
+    word seen in the corpus has its lemma stored next to it (``forms`` and ``lemmas`` are
+    aligned token by token). Words the corpus lacks go to ``fallback``.
+    """
+    cache: dict[str, str] = {}
+
+    def lemma(word: str) -> str:
+        lower = word.casefold()
+        if lower in cache:
+            return cache[lower]
+        rows = corpus.db.execute(
+            "SELECT st.forms, st.lemmas FROM statements_fts"
+            " JOIN statements st ON st.id = statements_fts.rowid"
+            " WHERE statements_fts MATCH ? AND st.forms != '' LIMIT 20",
+            ('text : "' + lower.replace('"', '""') + '"',),
+        )
+        found = None
+        for forms, lemmas in rows:
+            pairs = zip(forms.split(" "), lemmas.split(" "), strict=False)
+            found = next((lem for form, lem in pairs if form == lower), None)
+            if found is not None:
+                break
+        cache[lower] = found if found is not None else fallback(lower)
+        return cache[lower]
 
     return lemma
 
@@ -137,12 +165,15 @@ def search(
 ) -> SearchResult:
     """Statements matching every term of ``query`` (as written or as a lemma).
 
-    ``sessions`` limits the search to those sessions; ``labels`` to statements tagged with
-    one of the given (dimension or None, label) pairs. Text is redacted unless
-    ``redacted`` is False.
+    Query words are lemmatized with ``lemmatize``, by default as stored at ingest (see
+    ``stored_lemmatizer``). ``sessions`` limits the search to those sessions; ``labels``
+    to statements tagged with one of the given (dimension or None, label) pairs. Text is
+    redacted unless ``redacted`` is False.
     """
-    lemma = lemmatize or default_lemmatizer()
-    terms = parse_query(query, lemma)
+    terms = parse_query(query, lemmatize or stored_lemmatizer(corpus, pipeline_lemmatizer()))
+    # Words of the hits are in the corpus; one the lookup misses (split differently by
+    # the pipeline, as in "SIP-möte") is only not highlighted.
+    lemma = lemmatize or stored_lemmatizer(corpus, lambda word: word)
     where = ["statements_fts MATCH ?"]
     params: list[object] = [" AND ".join(t.fts() for t in terms)]
     if sessions:

@@ -79,8 +79,11 @@ _MIGRATIONS: dict[int, str] = {
     # Full-text search over statements: the text and its lemmas ("samordna" finds
     # "samordnade"). unicode61 folds case; remove_diacritics 0 keeps å, ä, ö apart from a, o.
     # Triggers keep the index in step with the statements table (also on cascade deletes).
+    # forms (lowercase tokens, aligned with lemmas) let a search find a word's lemma
+    # without loading the language pipeline.
     2: """
     ALTER TABLE statements ADD COLUMN lemmas TEXT NOT NULL DEFAULT '';
+    ALTER TABLE statements ADD COLUMN forms TEXT NOT NULL DEFAULT '';
     CREATE VIRTUAL TABLE statements_fts USING fts5(
         text, lemmas, content='statements', content_rowid='id',
         tokenize='unicode61 remove_diacritics 0'
@@ -266,7 +269,7 @@ class Corpus:
                 cur = db.execute(
                     "INSERT INTO statements (session_id, source_id, position, text, kind,"
                     " line_start, line_end, char_start, char_end, section, section_shift, prompt,"
-                    " lemmas) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " lemmas, forms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         session.id,
                         source_ids[source_index],
@@ -281,6 +284,7 @@ class Corpus:
                         st.section_shift,
                         st.prompt,
                         st.lemmas,
+                        st.forms,
                     ),
                 )
                 self._insert_tags(db, int(cur.lastrowid or 0), session.id, st.tags)
@@ -389,6 +393,7 @@ class Corpus:
                     prompt=r["prompt"],
                     position=r["position"],
                     lemmas=r["lemmas"],
+                    forms=r["forms"],
                     tags=tags.get(int(r["id"]), TagSet()),
                 )
             )

@@ -107,11 +107,16 @@ def search_cli(
         }
         out.print_json(json.dumps(payload, ensure_ascii=False))
         return
+    # Pad session, date and reference so the keywords line up in one column.
+    sid_width = max((len(h.session) for h in result.hits), default=0)
+    ref_width = max((len(h.ref) for h in result.hits), default=0)
     for h in result.hits:
         left, keyword, right = search_lib.kwic(h.text, h.spans, width)
+        pad = " " * (width + 2 - len(left))
         out.print(
-            f"[cyan]{escape(h.session)}[/] {h.date or '–'} [dim]{h.ref}[/]  "
-            f"{escape(left):>{width + 2}}[bold yellow]{escape(keyword)}[/]{escape(right)}",
+            f"[cyan]{escape(h.session.ljust(sid_width))}[/] {(h.date or '–'):<10} "
+            f"[dim]{h.ref:<{ref_width}}[/]  {pad}{escape(left)}"
+            f"[bold yellow]{escape(keyword)}[/]{escape(right)}",
             markup=True,
         )
     shown = len(result.hits)
