@@ -246,3 +246,19 @@ def test_trends_rejects_an_unknown_dimension(run: Any, corpus_path: Path) -> Non
     ingest_examples(run, corpus_path)
     result = run("trends", "--corpus", corpus_path, "-d", "themes")
     assert result.exit_code == 2 and "unknown dimension 'themes'" in result.output
+
+
+def test_trends_of_many_sessions_prints_one_line_per_session_in_date_order(
+    run: Any, generated: GeneratedCorpus
+) -> None:
+    result = run("trends", "--corpus", generated.path, "-d", "concepts")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[1].split()[:3] == ["session", "date", "n"]
+    rows = lines[2:]
+    assert [r.split()[0] for r in rows] == generated.sessions
+    first = generated.sessions[0]
+    mine = [s for s in generated.statements if s.session == first]
+    share = round(100 * sum("trygghet" in s.concepts for s in mine) / len(mine))
+    # concepts in taxonomy order: trygghet is the eighth label
+    assert int(rows[0].split()[3 + 7]) == share

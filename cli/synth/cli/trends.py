@@ -35,28 +35,30 @@ def _table(data: dict[str, Any]) -> Any:
     sessions, labels = data["sessions"], data["labels"]
     title = f"{data['dimension']}: % of statements per session (date order)"
     table = Table(title=title, title_justify="left")
-    if len(sessions) <= MAX_COLUMNS:
-        table.add_column("label")
-        for s in sessions:
-            table.add_column(
-                f"{s['id']}\n{s['date'] or '–'} · n={s['statements']}", justify="right"
-            )
-        for row in labels:
-            table.add_row(escape(row["name"]), *(f"{100 * x:.0f}" for x in row["shares"]))
-    else:
-        table.add_column("session")
-        table.add_column("date")
-        table.add_column("n", justify="right")
-        for row in labels:
-            table.add_column(escape(row["name"]), justify="right")
-        for i, s in enumerate(sessions):
-            table.add_row(
-                s["id"],
-                s["date"] or "–",
-                str(s["statements"]),
-                *(f"{100 * row['shares'][i]:.0f}" for row in labels),
-            )
+    table.add_column("label")
+    for s in sessions:
+        table.add_column(f"{s['id']}\n{s['date'] or '–'} · n={s['statements']}", justify="right")
+    for row in labels:
+        table.add_row(escape(row["name"]), *(f"{100 * x:.0f}" for x in row["shares"]))
     return table
+
+
+def _long_table(data: dict[str, Any]) -> str:
+    """Sessions down, labels across, as plain aligned text: a Rich table of a thousand
+    rows takes seconds to lay out."""
+    sessions, labels = data["sessions"], data["labels"]
+    names = [r["name"] if len(r["name"]) <= 14 else r["name"][:13] + "…" for r in labels]
+    sid = max([len("session"), *(len(s["id"]) for s in sessions)])
+    head = f"{'session':<{sid}}  {'date':<10}  {'n':>5}  " + "  ".join(names)
+    lines = [f"{data['dimension']}: % of statements per session (date order)", head]
+    for i, s in enumerate(sessions):
+        cells = "  ".join(
+            f"{100 * row['shares'][i]:>{len(name)}.0f}"
+            for row, name in zip(labels, names, strict=True)
+        )
+        date = s["date"] or "–"
+        lines.append(f"{s['id']:<{sid}}  {date:<10}  {s['statements']:>5}  {cells}")
+    return "\n".join(lines)
 
 
 @app.command("trends")
@@ -106,6 +108,8 @@ def trends_cli(
     elif fmt == "md":
         text = handout.render("trends", data, resources.templates_dir(templates))
         write_output(text, output)
+    elif len(result.sessions) > MAX_COLUMNS:
+        write_output(_long_table(data), output)
     elif output is not None:
         from rich.console import Console
 
