@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -319,13 +319,14 @@ def _count_side(rows: Iterable[tuple[str, str]]) -> tuple[Counter[str], Counter[
     Counting everything and filtering the distinct terms afterwards keeps the per-token
     work inside ``Counter``; this is the one place diff reads statements into Python.
     """
-    unigrams: Counter[str] = Counter()
-    bigrams: Counter[tuple[str, str]] = Counter()
-    for text, lemmas in rows:
-        # Corpora stored before lemmas were kept fall back to lowercase words.
-        tokens = lemmas.split() if lemmas else re.findall(r"\w+|[^\w\s]", text.lower())
-        unigrams.update(tokens)
-        bigrams.update(pairwise(tokens))
+    # Corpora stored before lemmas were kept fall back to lowercase words.
+    statements = [
+        lemmas.split() if lemmas else re.findall(r"\w+|[^\w\s]", text.lower())
+        for text, lemmas in rows
+    ]
+    # One Counter call over a chain stays in C; one call per statement does not.
+    unigrams = Counter(chain.from_iterable(statements))
+    bigrams = Counter(chain.from_iterable(pairwise(tokens) for tokens in statements))
     return unigrams, bigrams
 
 
