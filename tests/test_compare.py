@@ -181,7 +181,7 @@ def test_diff_json_follows_the_documented_schema(
     out = tmp_path / "diff.json"
     a = ",".join(generated.sessions[:60])
     result = run(
-        "diff", a, "--b", generated.sessions[60], "-b", ",".join(generated.sessions[61:]),
+        "diff", a, "--side-b", generated.sessions[60], "-b", ",".join(generated.sessions[61:]),
         "--corpus", generated.path, "--format", "json", "-o", out,
     )  # fmt: skip
     assert result.exit_code == 0, result.output
@@ -226,7 +226,9 @@ def test_diff_of_unknown_or_overlapping_sessions_is_one_line_and_exit_2(
         corpus_path,
     )
     assert both.exit_code == 2 and "on both sides" in both.output
-    assert "Traceback" not in unknown.output + both.output
+    one = run("diff", "lgl-2024-03-14-gruppdialog", "--corpus", corpus_path)
+    assert one.exit_code == 2 and "give sessions on both sides" in one.output
+    assert "Traceback" not in unknown.output + both.output + one.output
 
 
 def test_trends_json_markdown_and_heatmap(run: Any, corpus_path: Path, tmp_path: Path) -> None:

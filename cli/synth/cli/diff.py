@@ -113,21 +113,22 @@ def _tables(data: dict[str, Any]) -> list[RenderableType]:
 @app.command("diff")
 @handle_errors
 def diff_cli(
-    side_a: Annotated[
+    sides: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Sessions of side A and then side B, each comma-separated "
-            "(e.g. lgl-2022-01-28 lgl-2022-10-20,brukardialog-2022-05).",
+            metavar="A B",
+            help="The sessions of side A, then of side B; several sessions of a side "
+            "comma-separated (e.g. lgl-2022-01-28 lgl-2022-10-14,brukardialog-2022-05-02).",
             show_default=False,
         ),
     ] = None,
     also_a: Annotated[
         list[str] | None,
-        typer.Option("--a", "-a", help="Another session of side A (repeatable)."),
+        typer.Option("--side-a", "-a", help="A session of side A (repeatable)."),
     ] = None,
     also_b: Annotated[
         list[str] | None,
-        typer.Option("--b", "-b", help="Another session of side B (repeatable)."),
+        typer.Option("--side-b", "-b", help="A session of side B (repeatable)."),
     ] = None,
     corpus: CorpusOption = None,
     fmt: Annotated[str, typer.Option("--format", help="table, md or json.")] = "table",
@@ -155,7 +156,7 @@ def diff_cli(
 
     if fmt not in FORMATS:
         raise fail(f"unknown format '{fmt}'; use {', '.join(FORMATS)}")
-    positional = side_a or []
+    positional = sides or []
     if len(positional) > 2:
         raise fail("give two sides: synth diff A B (join several sessions of a side with commas)")
     a_ids = compare.split_sessions(positional[:1] + (also_a or []))
