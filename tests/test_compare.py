@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import many_sessions
-from conftest import EXAMPLES, ROOT
+from conftest import EXAMPLES, ROOT, SEED_000, SEEDS, need
 from many_sessions import GeneratedCorpus, GeneratedStatement
 from synth import compare
 from synth.models import Session, Statement, TagSet
@@ -264,3 +264,34 @@ def test_trends_of_many_sessions_prints_one_line_per_session_in_date_order(
     share = round(100 * sum("trygghet" in s.concepts for s in mine) / len(mine))
     # concepts in taxonomy order: trygghet is the eighth label
     assert int(rows[0].split()[3 + 7]) == share
+
+
+def test_diff_of_the_january_and_october_lgl_notes_agrees_with_the_stored_statements(
+    run: Any, corpus_path: Path
+) -> None:
+    january = need(SEED_000)
+    october = need(SEEDS / "002_322a6b81bce670b2.txt")
+    for path, sid in ((january, "lgl-2022-01-28"), (october, "lgl-2022-10-14")):
+        result = run("ingest", path, "--corpus", corpus_path, "--session", sid)
+        assert result.exit_code == 0, result.output
+    out = run(
+        "diff", "lgl-2022-01-28", "lgl-2022-10-14", "--corpus", corpus_path, "--format", "json"
+    )
+    data = json.loads(out.output)
+    with Corpus(corpus_path) as db:
+        sides = {"a": db.statements("lgl-2022-01-28"), "b": db.statements("lgl-2022-10-14")}
+    by_ref = {
+        f"{sid}#{s.position}": s
+        for sid, side in (("lgl-2022-01-28", "a"), ("lgl-2022-10-14", "b"))
+        for s in sides[side]
+    }
+    for row in data["labels"]:
+        for side, statements in sides.items():
+            expected = sum(row["label"] in s.tags.labels(row["dimension"]) for s in statements)
+            assert row[side]["statements"] == expected, (row["label"], side)
+            assert row[side]["share"] == pytest.approx(expected / len(statements))
+            example = row["examples"][side]
+            if example:
+                shown = by_ref[example["ref"]]
+                assert row["label"] in shown.tags.labels(row["dimension"])
+        assert any(row["examples"].values()) == row["notable"]

@@ -240,7 +240,7 @@ def diff(
         counts.setdefault((str(dimension), str(label)), {})[str(side)] = int(n)
 
     keys = [(d, label.id) for d in DIMENSIONS for label in taxonomy.labels(d)]
-    keys += sorted(k for k in counts if k not in set(keys))
+    keys += sorted(set(counts) - set(keys))
     n_a, n_b = side_a.statements, side_b.statements
     changes: list[LabelChange] = []
     for dimension, label_id in keys:
