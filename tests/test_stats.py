@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from synth import stats
 
@@ -53,3 +55,16 @@ def test_fisher_sums_exact_probabilities_on_an_uneven_table() -> None:
     expected = sum(prob(k) for k in range(8) if prob(k) <= observed * (1 + 1e-9))
     assert stats.fisher_exact(1, 10, 6, 10) == pytest.approx(expected)
     assert stats.fisher_exact(1, 10, 6, 10) == pytest.approx(0.05728, abs=1e-4)
+
+
+@given(
+    st.integers(0, 60).flatmap(lambda n_a: st.tuples(st.integers(0, n_a), st.just(n_a))),
+    st.integers(0, 60).flatmap(lambda n_b: st.tuples(st.integers(0, n_b), st.just(n_b))),
+)
+def test_swapping_the_sides_gives_the_same_p_value(a: tuple[int, int], b: tuple[int, int]) -> None:
+    (k_a, n_a), (k_b, n_b) = a, b
+    forward = stats.compare_proportions(k_a, n_a, k_b, n_b)
+    backward = stats.compare_proportions(k_b, n_b, k_a, n_a)
+    assert forward.test == backward.test
+    assert forward.p == pytest.approx(backward.p, rel=1e-9)
+    assert 0.0 < forward.p <= 1.0
