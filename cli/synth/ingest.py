@@ -176,6 +176,8 @@ def parse_source(
                     section=block.section,
                     section_shift=block.section_shift,
                     prompt=block.prompt,
+                    lemmas=" ".join(t.lemma_ for t in span if not t.is_space),
+                    forms=" ".join(t.lower_ for t in span if not t.is_space),
                     tags=tags,
                 )
             )

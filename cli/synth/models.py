@@ -68,6 +68,8 @@ class Statement:
     section_shift: str | None = None
     prompt: str | None = None
     position: int = 0  # 1-based order in the session; shown as #N
+    lemmas: str = ""  # the lemmas of its tokens, space-separated (for search and keyness)
+    forms: str = ""  # the same tokens in lowercase, aligned with lemmas
     tags: TagSet = field(default_factory=TagSet)
 
 

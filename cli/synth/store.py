@@ -20,7 +20,7 @@ from pathlib import Path
 from synth.errors import StoreError
 from synth.models import DIMENSIONS, Evidence, Session, Statement, TagSet
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_CORPUS = Path("corpus") / "synth.db"
 
 _MIGRATIONS: dict[int, str] = {
@@ -76,6 +76,32 @@ _MIGRATIONS: dict[int, str] = {
         key TEXT PRIMARY KEY
     ) WITHOUT ROWID;
     """,
+    # Full-text search over statements: the text and its lemmas ("samordna" finds
+    # "samordnade"). unicode61 folds case; remove_diacritics 0 keeps å, ä, ö apart from a, o.
+    # Triggers keep the index in step with the statements table (also on cascade deletes).
+    # forms (lowercase tokens, aligned with lemmas) let a search find a word's lemma
+    # without loading the language pipeline.
+    2: """
+    ALTER TABLE statements ADD COLUMN lemmas TEXT NOT NULL DEFAULT '';
+    ALTER TABLE statements ADD COLUMN forms TEXT NOT NULL DEFAULT '';
+    CREATE VIRTUAL TABLE statements_fts USING fts5(
+        text, lemmas, content='statements', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 0'
+    );
+    INSERT INTO statements_fts (rowid, text, lemmas) SELECT id, text, lemmas FROM statements;
+    CREATE TRIGGER statements_fts_insert AFTER INSERT ON statements BEGIN
+        INSERT INTO statements_fts (rowid, text, lemmas) VALUES (new.id, new.text, new.lemmas);
+    END;
+    CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN
+        INSERT INTO statements_fts (statements_fts, rowid, text, lemmas)
+        VALUES ('delete', old.id, old.text, old.lemmas);
+    END;
+    CREATE TRIGGER statements_fts_update AFTER UPDATE OF text, lemmas ON statements BEGIN
+        INSERT INTO statements_fts (statements_fts, rowid, text, lemmas)
+        VALUES ('delete', old.id, old.text, old.lemmas);
+        INSERT INTO statements_fts (rowid, text, lemmas) VALUES (new.id, new.text, new.lemmas);
+    END;
+    """,
 }
 
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
@@ -96,6 +122,17 @@ def valid_session_id(session_id: str) -> str:
             f"'-', '_' and '.' (e.g. {slugify(session_id) or 'lgl-2022-01-28'})"
         )
     return session_id
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a migration; a trigger body's ';' does not end its statement."""
+    buffer = ""
+    for piece in script.split(";"):
+        buffer += piece + ";"
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip(" \n;"):
+                yield buffer
+            buffer = ""
 
 
 def default_corpus() -> Path:
@@ -143,9 +180,8 @@ class Corpus:
             version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
             for target in sorted(_MIGRATIONS):
                 if target > version:
-                    for sql in _MIGRATIONS[target].split(";"):
-                        if sql.strip():
-                            self.db.execute(sql)
+                    for sql in _statements(_MIGRATIONS[target]):
+                        self.db.execute(sql)
                     self.db.execute(f"PRAGMA user_version = {target}")
             self.db.execute("COMMIT")
         except BaseException:
@@ -232,8 +268,8 @@ class Corpus:
                 st.position = count
                 cur = db.execute(
                     "INSERT INTO statements (session_id, source_id, position, text, kind,"
-                    " line_start, line_end, char_start, char_end, section, section_shift, prompt)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " line_start, line_end, char_start, char_end, section, section_shift, prompt,"
+                    " lemmas, forms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         session.id,
                         source_ids[source_index],
@@ -247,6 +283,8 @@ class Corpus:
                         st.section,
                         st.section_shift,
                         st.prompt,
+                        st.lemmas,
+                        st.forms,
                     ),
                 )
                 self._insert_tags(db, int(cur.lastrowid or 0), session.id, st.tags)
@@ -354,6 +392,8 @@ class Corpus:
                     section_shift=r["section_shift"],
                     prompt=r["prompt"],
                     position=r["position"],
+                    lemmas=r["lemmas"],
+                    forms=r["forms"],
                     tags=tags.get(int(r["id"]), TagSet()),
                 )
             )

@@ -4,29 +4,35 @@ from __future__ import annotations
 
 from synth.cli import (
     _util,
+    diff,
     eval,
     export,
     ingest,
     retag,
+    search,
     sessions,
     show,
     summarize,
     tag,
     taxonomy,
+    trends,
 )
 from synth.cli._util import app
 
 # Importing the command modules registers their commands on ``app``.
 COMMAND_MODULES = (
+    diff,
     eval,
     export,
     ingest,
     retag,
+    search,
     sessions,
     show,
     summarize,
     tag,
     taxonomy,
+    trends,
 )
 
 __all__ = ["COMMAND_MODULES", "_util", "app", "main"]

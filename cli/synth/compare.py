@@ -1,0 +1,607 @@
+"""Comparing sessions: what moved between two groups (diff) and label shares over time (trends).
+
+Everything is counted in SQL over the ``tags`` and ``statements`` tables, so the cost
+grows with the sessions compared, not with the corpus. Only the lemmas of the compared
+statements are read into Python, to count words and two-word phrases for keyness.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import chain, pairwise
+from pathlib import Path
+from typing import Any
+
+from synth import stats
+from synth.errors import SynthError
+from synth.models import DIMENSIONS, Session
+from synth.redact import redact
+from synth.store import Corpus
+from synth.taxonomy import Taxonomy, Term
+
+# Fewer statements than this with a label (both sides together) is too little to test.
+MIN_STATEMENTS = 5
+ALPHA = 0.05
+
+# Function words that never make a theme (lemma forms, as the lemmatizer gives them).
+_STOP_WORDS_TEXT = """
+    alla allt andra annan annat att av bara bli bra del den denna dess det detta dig din
+    dock du där efter eller en ett finnas fler från få för genom göra ha han hela hen hon
+    hur här i ibland inget inom inte jag ju kan kanske kommer komma kunna man med mellan
+    men mer mig min mot mycket många ni nog när någon något några och också om oss på
+    samma se sig sin sina själv ska skola som så sådan sätt till under upp ut utan vad
+    var vara varför vi vid vilja vilken vår vårt än ändå är även över mm osv tex bl.a
+    ex t.ex dvs pga etc nu då sedan redan väl lite ännu hos kring per ingen ju både
+    varje alltid aldrig eget egen egna olika stor liten ny nya gå ge ta bör måste samt
+    två tre fyra fem sex sju åtta nio tio första andra tredje
+"""
+STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Example:
+    """A statement that shows a label, with its reference ``session#position``."""
+
+    session: str
+    position: int
+    text: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.session}#{self.position}"
+
+
+@dataclass
+class LabelChange:
+    """One label compared between side A and side B."""
+
+    dimension: str
+    label: str
+    name: str
+    a: int  # statements with the label
+    b: int
+    share_a: float  # a / statements of side A (0 when side A is empty)
+    share_b: float
+    test: str | None  # "g2" or "fisher"; None when no statement has the label
+    statistic: float | None
+    p: float | None
+    example_a: Example | None = None
+    example_b: Example | None = None
+
+    @property
+    def change_pp(self) -> float:
+        """The change of the share from A to B, in percentage points."""
+        return 100.0 * (self.share_b - self.share_a)
+
+    @property
+    def status(self) -> str:
+        """new (only in B), gone (only in A), both, or absent."""
+        if self.a == 0 and self.b == 0:
+            return "absent"
+        if self.a == 0:
+            return "new"
+        if self.b == 0:
+            return "gone"
+        return "both"
+
+    @property
+    def too_few(self) -> bool:
+        return self.a + self.b < MIN_STATEMENTS
+
+    @property
+    def significant(self) -> bool:
+        return self.p is not None and not self.too_few and self.p < ALPHA
+
+    @property
+    def verdict(self) -> str:
+        """up / down (significant), no clear change, too few statements, or absent."""
+        if self.status == "absent":
+            return "absent"
+        if self.too_few:
+            return "too few statements"
+        if self.significant:
+            return "up" if self.share_b > self.share_a else "down"
+        return "no clear change"
+
+    @property
+    def stars(self) -> str:
+        return stats.stars(self.p) if self.significant and self.p is not None else ""
+
+    @property
+    def notable(self) -> bool:
+        return self.significant or self.status in ("new", "gone")
+
+
+@dataclass
+class EmergingTerm:
+    """A lemma or two-word phrase over-represented in B and not yet in the taxonomy."""
+
+    term: str
+    words: int
+    a: int  # occurrences
+    b: int
+    per_1000_a: float
+    per_1000_b: float
+    g2: float
+    p: float
+    example: Example | None = None
+
+
+@dataclass
+class Side:
+    """One side of a diff: its sessions and their size."""
+
+    sessions: list[Session]
+    statements: int
+    words: int = 0
+
+
+@dataclass
+class Diff:
+    """The result of ``diff``: sides, every label compared, and emerging words."""
+
+    a: Side
+    b: Side
+    labels: list[LabelChange]
+    emerging: list[EmergingTerm] = field(default_factory=list)
+
+    @property
+    def new(self) -> list[LabelChange]:
+        return [c for c in self.labels if c.status == "new"]
+
+    @property
+    def gone(self) -> list[LabelChange]:
+        return [c for c in self.labels if c.status == "gone"]
+
+    @property
+    def notable(self) -> list[LabelChange]:
+        return [c for c in self.labels if c.notable]
+
+
+def split_sessions(values: Iterable[str]) -> list[str]:
+    """Session ids from repeated and comma-separated values, in order, without repeats."""
+    ids = [part.strip() for value in values for part in value.split(",")]
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+def _ids_json(ids: list[str]) -> str:
+    return json.dumps(ids)
+
+
+# The sides as a table: (session_id, side). json_each keeps it to two parameters however
+# many sessions are compared.
+_SIDES = (
+    "WITH side(session_id, side) AS ("
+    " SELECT value, 'a' FROM json_each(?) UNION ALL SELECT value, 'b' FROM json_each(?))"
+)
+
+
+def _example(
+    corpus: Corpus, a_ids: list[str], b_ids: list[str], side: str, dimension: str, label: str
+) -> Example | None:
+    # A statement of readable length if there is one; then the earliest.
+    row = corpus.db.execute(
+        _SIDES + " SELECT st.session_id, st.position, st.text FROM side"
+        " JOIN tags t ON t.session_id = side.session_id AND t.dimension = ? AND t.label = ?"
+        " JOIN statements st ON st.id = t.statement_id"
+        " JOIN sessions s ON s.id = st.session_id"
+        " WHERE side.side = ?"
+        " ORDER BY length(st.text) NOT BETWEEN 30 AND 240, s.date IS NULL, s.date,"
+        " st.session_id, st.position LIMIT 1",
+        (_ids_json(a_ids), _ids_json(b_ids), dimension, label, side),
+    ).fetchone()
+    return Example(str(row[0]), int(row[1]), str(row[2])) if row else None
+
+
+def _check_sides(a_ids: list[str], b_ids: list[str]) -> None:
+    if not a_ids or not b_ids:
+        raise SynthError("give sessions on both sides: synth diff A B (ids from 'synth sessions')")
+    both = [i for i in a_ids if i in b_ids]
+    if both:
+        raise SynthError(f"session '{both[0]}' is on both sides; compare separate sessions")
+
+
+def diff(
+    corpus: Corpus,
+    taxonomy: Taxonomy,
+    a_ids: list[str],
+    b_ids: list[str],
+    *,
+    emerging: int = 15,
+    min_count: int = 3,
+) -> Diff:
+    """Compare the label shares of sessions ``a_ids`` with those of ``b_ids``.
+
+    Every label of the taxonomy (and any stored label the taxonomy no longer has) is
+    compared; notable changes get an example statement from each side. ``emerging`` is the
+    number of emerging words and phrases to return (seen at least ``min_count`` times in B).
+    """
+    _check_sides(a_ids, b_ids)
+    side_a = Side(corpus.sessions_by_ids(a_ids), 0)
+    side_b = Side(corpus.sessions_by_ids(b_ids), 0)
+    params = (_ids_json(a_ids), _ids_json(b_ids))
+    for side, n in corpus.db.execute(
+        _SIDES + " SELECT side.side, COUNT(*) FROM side"
+        " JOIN statements st ON st.session_id = side.session_id GROUP BY side.side",
+        params,
+    ):
+        (side_a if side == "a" else side_b).statements = int(n)
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    for side, dimension, label, n in corpus.db.execute(
+        _SIDES + " SELECT side.side, t.dimension, t.label, COUNT(*) FROM side"
+        " JOIN tags t ON t.session_id = side.session_id"
+        " GROUP BY side.side, t.dimension, t.label",
+        params,
+    ):
+        counts.setdefault((str(dimension), str(label)), {})[str(side)] = int(n)
+
+    keys = [(d, label.id) for d in DIMENSIONS for label in taxonomy.labels(d)]
+    keys += sorted(set(counts) - set(keys))
+    n_a, n_b = side_a.statements, side_b.statements
+    changes: list[LabelChange] = []
+    for dimension, label_id in keys:
+        found = taxonomy.label(dimension, label_id)
+        k_a = counts.get((dimension, label_id), {}).get("a", 0)
+        k_b = counts.get((dimension, label_id), {}).get("b", 0)
+        result = stats.compare_proportions(k_a, n_a, k_b, n_b) if k_a + k_b else None
+        change = LabelChange(
+            dimension=dimension,
+            label=label_id,
+            name=found.display() if found else label_id,
+            a=k_a,
+            b=k_b,
+            share_a=k_a / n_a if n_a else 0.0,
+            share_b=k_b / n_b if n_b else 0.0,
+            test=result.test if result else None,
+            statistic=result.statistic if result else None,
+            p=result.p if result else None,
+        )
+        if change.notable:
+            change.example_a = _example(corpus, a_ids, b_ids, "a", dimension, label_id)
+            change.example_b = _example(corpus, a_ids, b_ids, "b", dimension, label_id)
+        changes.append(change)
+    terms, words_a, words_b = emerging_terms(
+        corpus, taxonomy, a_ids, b_ids, top=emerging, min_count=min_count
+    )
+    side_a.words, side_b.words = words_a, words_b
+    return Diff(side_a, side_b, changes, terms)
+
+
+# --- emerging words ------------------------------------------------------------------
+
+_WORD_RE = re.compile(r"^[^\W\d_](?:[\w-]*\w)?$")
+
+
+def _term_covers(term: Term, word: str) -> bool:
+    value = term.value.casefold()
+    if term.kind in ("word", "abbreviation"):
+        return word == value
+    if term.kind == "prefix":
+        return word.startswith(value)
+    if term.kind == "suffix":
+        return word.endswith(value)
+    if term.kind == "infix":
+        return value in word
+    return False
+
+
+class _Coverage:
+    """Whether a lemma or phrase is already in the taxonomy's vocabulary (cached per word)."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        terms = [t for label in taxonomy.all_labels() for t in label.terms]
+        self.word_terms = [t for t in terms if t.kind != "phrase"]
+        self.phrases = {t.value for t in terms if t.kind == "phrase"}
+        self.cache: dict[str, bool] = {}
+
+    def word(self, word: str) -> bool:
+        found = self.cache.get(word)
+        if found is None:
+            found = any(_term_covers(t, word) for t in self.word_terms)
+            self.cache[word] = found
+        return found
+
+    def phrase(self, first: str, second: str) -> bool:
+        return f"{first} {second}" in self.phrases or self.word(first) or self.word(second)
+
+
+def _content(lemma: str) -> bool:
+    return len(lemma) >= 3 and lemma not in STOP_WORDS and bool(_WORD_RE.match(lemma))
+
+
+def _count_side(rows: Iterable[tuple[str, str]]) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """Occurrences of every lemma and of every pair of neighbouring lemmas.
+
+    Counting everything and filtering the distinct terms afterwards keeps the per-token
+    work inside ``Counter``; this is the one place diff reads statements into Python.
+    """
+    # Corpora stored before lemmas were kept fall back to lowercase words.
+    statements = [
+        lemmas.split() if lemmas else re.findall(r"\w+|[^\w\s]", text.lower())
+        for text, lemmas in rows
+    ]
+    # One Counter call over a chain stays in C; one call per statement does not.
+    unigrams = Counter(chain.from_iterable(statements))
+    bigrams = Counter(chain.from_iterable(pairwise(tokens) for tokens in statements))
+    return unigrams, bigrams
+
+
+def _terms(
+    unigrams: Counter[str], bigrams: Counter[tuple[str, str]], coverage: _Coverage
+) -> tuple[Counter[str], int]:
+    """Uncovered content lemmas and phrases with their counts; and the number of words."""
+    words = 0
+    content: dict[str, bool] = {}
+    terms: Counter[str] = Counter()
+    for token, n in unigrams.items():
+        if any(ch.isalpha() for ch in token):
+            words += n
+        content[token] = _content(token)
+        if content[token] and not coverage.word(token):
+            terms[token] += n
+    for (first, second), n in bigrams.items():
+        if content[first] and content[second] and not coverage.phrase(first, second):
+            terms[f"{first} {second}"] += n
+    return terms, words
+
+
+def _term_example(corpus: Corpus, b_ids: list[str], term: str) -> Example | None:
+    phrase = '"' + term.replace('"', '""') + '"'
+    row = corpus.db.execute(
+        "SELECT st.session_id, st.position, st.text FROM statements_fts"
+        " JOIN statements st ON st.id = statements_fts.rowid"
+        " JOIN sessions s ON s.id = st.session_id"
+        " WHERE statements_fts MATCH ? AND st.session_id IN (SELECT value FROM json_each(?))"
+        " ORDER BY s.date IS NULL, s.date, st.session_id, st.position LIMIT 1",
+        (f"lemmas : {phrase}", _ids_json(b_ids)),
+    ).fetchone()
+    return Example(str(row[0]), int(row[1]), str(row[2])) if row else None
+
+
+def emerging_terms(
+    corpus: Corpus,
+    taxonomy: Taxonomy,
+    a_ids: list[str],
+    b_ids: list[str],
+    *,
+    top: int = 15,
+    min_count: int = 3,
+) -> tuple[list[EmergingTerm], int, int]:
+    """Lemmas and two-word phrases more frequent in B than in A by keyness (G², p < 0.05),
+    not covered by any taxonomy term; with the word counts of A and B."""
+    coverage = _Coverage(taxonomy)
+    query = (
+        "SELECT text, lemmas FROM statements WHERE session_id IN (SELECT value FROM json_each(?))"
+    )
+    count_a, words_a = _terms(*_count_side(corpus.db.execute(query, (_ids_json(a_ids),))), coverage)
+    count_b, words_b = _terms(*_count_side(corpus.db.execute(query, (_ids_json(b_ids),))), coverage)
+    found: list[EmergingTerm] = []
+    for term, b in count_b.items():
+        a = count_a.get(term, 0)
+        if b < min_count or not words_a or b / words_b <= a / words_a:
+            continue
+        statistic = stats.g2(b, words_b, a, words_a)
+        p = stats.chi2_sf_1(statistic)
+        if p >= ALPHA:
+            continue
+        found.append(
+            EmergingTerm(
+                term=term,
+                words=term.count(" ") + 1,
+                a=a,
+                b=b,
+                per_1000_a=1000.0 * a / words_a,
+                per_1000_b=1000.0 * b / words_b,
+                g2=statistic,
+                p=p,
+            )
+        )
+    found.sort(key=lambda t: (-t.g2, t.term))
+    found = found[:top]
+    for item in found:
+        item.example = _term_example(corpus, b_ids, item.term)
+    return found, words_a, words_b
+
+
+# --- trends --------------------------------------------------------------------------
+
+
+@dataclass
+class TrendRow:
+    """One label across sessions: statements with it and their share of each session."""
+
+    label: str
+    name: str
+    counts: list[int]
+    shares: list[float]
+
+
+@dataclass
+class Trends:
+    """A label × session matrix of shares, sessions in date order."""
+
+    dimension: str
+    sessions: list[Session]
+    rows: list[TrendRow]
+
+
+def trends(
+    corpus: Corpus, taxonomy: Taxonomy, session_ids: list[str] | None, dimension: str
+) -> Trends:
+    """The share of each session's statements that carries each label of ``dimension``.
+
+    ``session_ids`` None means every stored session.
+    """
+    if dimension not in DIMENSIONS:
+        raise SynthError(f"unknown dimension '{dimension}'; use {', '.join(DIMENSIONS)}")
+    if session_ids:
+        chosen = corpus.sessions_by_ids(session_ids)
+        order = {s.id: i for i, s in enumerate(corpus.sessions())}
+        sessions = sorted(chosen, key=lambda s: order[s.id])
+        where, params = (
+            " AND session_id IN (SELECT value FROM json_each(?))",
+            [_ids_json(session_ids)],
+        )
+    else:
+        sessions = corpus.sessions()
+        where, params = "", []
+    column = {s.id: i for i, s in enumerate(sessions)}
+    counts: dict[str, list[int]] = {}
+    for session_id, label, n in corpus.db.execute(
+        "SELECT session_id, label, COUNT(*) FROM tags WHERE dimension = ?"
+        + where
+        + " GROUP BY session_id, label",
+        [dimension, *params],
+    ):
+        counts.setdefault(str(label), [0] * len(sessions))[column[str(session_id)]] = int(n)
+    labels = taxonomy.ids(dimension) + sorted(set(counts) - set(taxonomy.ids(dimension)))
+    rows: list[TrendRow] = []
+    for label_id in labels:
+        found = taxonomy.label(dimension, label_id)
+        row = counts.get(label_id, [0] * len(sessions))
+        shares = [
+            k / s.statement_count if s.statement_count else 0.0
+            for k, s in zip(row, sessions, strict=True)
+        ]
+        rows.append(TrendRow(label_id, found.display() if found else label_id, row, shares))
+    return Trends(dimension, sessions, rows)
+
+
+def heatmap(result: Trends, path: Path) -> Path:
+    """Draw the matrix as a heatmap PNG (labels down, sessions across in date order)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n_sessions = max(1, len(result.sessions))
+    width = min(40.0, 3.0 + 0.6 * n_sessions)
+    height = 1.5 + 0.45 * max(1, len(result.rows))
+    fig, ax = plt.subplots(figsize=(width, height))
+    data = [[100.0 * s for s in row.shares] for row in result.rows] or [[0.0]]
+    image = ax.imshow(data, aspect="auto", cmap="Blues", vmin=0.0)
+    ax.set_yticks(range(len(result.rows)), [row.name for row in result.rows])
+    # Label at most ~40 sessions so the axis stays legible on large corpora.
+    step = max(1, n_sessions // 40)
+    ticks = list(range(0, len(result.sessions), step))
+    ax.set_xticks(
+        ticks,
+        [f"{result.sessions[i].date or ''} {result.sessions[i].id}".strip() for i in ticks],
+        rotation=60,
+        ha="right",
+        fontsize=8,
+    )
+    if n_sessions <= 12:
+        top = max((s for row in result.rows for s in row.shares), default=0.0)
+        for r, row in enumerate(result.rows):
+            for c, share in enumerate(row.shares):
+                color = "white" if top and share > 0.6 * top else "black"
+                ax.text(
+                    c, r, f"{100 * share:.0f}", ha="center", va="center", fontsize=8, color=color
+                )
+    fig.colorbar(image, ax=ax, label="% of statements")
+    ax.set_title(f"{result.dimension}: share of statements per session")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+# --- plain data for JSON and templates ------------------------------------------------
+
+DIFF_SCHEMA = "synth-diff/1"
+
+
+def _example_dict(example: Example | None, redacted: bool) -> dict[str, Any] | None:
+    if example is None:
+        return None
+    return {
+        "ref": example.ref,
+        "session": example.session,
+        "position": example.position,
+        "text": redact(example.text) if redacted else example.text,
+    }
+
+
+def _side_dict(side: Side) -> dict[str, Any]:
+    return {
+        "sessions": [
+            {"id": s.id, "title": s.title, "date": s.date, "statements": s.statement_count}
+            for s in side.sessions
+        ],
+        "statements": side.statements,
+        "words": side.words,
+    }
+
+
+def diff_to_dict(result: Diff, redacted: bool = True) -> dict[str, Any]:
+    """The diff as plain data, in the documented JSON schema (docs/diff-schema.md)."""
+
+    def label_ref(c: LabelChange) -> dict[str, Any]:
+        return {"dimension": c.dimension, "label": c.label, "name": c.name}
+
+    return {
+        "schema": DIFF_SCHEMA,
+        "a": _side_dict(result.a),
+        "b": _side_dict(result.b),
+        "settings": {
+            "alpha": ALPHA,
+            "min_statements": MIN_STATEMENTS,
+            "min_expected": stats.MIN_EXPECTED,
+        },
+        "labels": [
+            {
+                **label_ref(c),
+                "a": {"statements": c.a, "share": c.share_a},
+                "b": {"statements": c.b, "share": c.share_b},
+                "change_pp": c.change_pp,
+                "test": c.test,
+                "statistic": c.statistic,
+                "p": c.p,
+                "significant": c.significant,
+                "stars": c.stars,
+                "status": c.status,
+                "verdict": c.verdict,
+                "notable": c.notable,
+                "examples": {
+                    "a": _example_dict(c.example_a, redacted),
+                    "b": _example_dict(c.example_b, redacted),
+                },
+            }
+            for c in result.labels
+        ],
+        "new": [label_ref(c) for c in result.new],
+        "gone": [label_ref(c) for c in result.gone],
+        "emerging": [
+            {
+                "term": t.term,
+                "words": t.words,
+                "a": {"count": t.a, "per_1000": t.per_1000_a},
+                "b": {"count": t.b, "per_1000": t.per_1000_b},
+                "g2": t.g2,
+                "p": t.p,
+                "example": _example_dict(t.example, redacted),
+            }
+            for t in result.emerging
+        ],
+    }
+
+
+def trends_to_dict(result: Trends) -> dict[str, Any]:
+    """The trends matrix as plain data: sessions in date order, one row per label."""
+    return {
+        "dimension": result.dimension,
+        "sessions": [
+            {"id": s.id, "title": s.title, "date": s.date, "statements": s.statement_count}
+            for s in result.sessions
+        ],
+        "labels": [
+            {"label": r.label, "name": r.name, "counts": r.counts, "shares": r.shares}
+            for r in result.rows
+        ],
+    }
