@@ -11,35 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import simplemma
 import spacy
-from simplemma.strategies import DefaultStrategy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-# Words simplemma maps to a lemma that would make matching wrong in this field.
-LEMMA_OVERRIDES: dict[str, str] = {
-    "vård": "vård",
-    "vården": "vård",
-    "för": "för",
-    "bort": "bort",
-    "en": "en",
-    "mer": "mer",
-    "fler": "fler",
-    "sedd": "sedd",
-    "sedda": "sedd",
-    "sedde": "se",
-    "delaktig": "delaktig",
-    "delaktiga": "delaktig",
-    "trygg": "trygg",
-    "trygga": "trygg",
-    "tryggt": "trygg",
-    "nära": "nära",
-    # simplemma reads the auxiliaries as forms of "skola" (school)
-    "ska": "ska",
-    "skall": "ska",
-    "skulle": "ska",
-}
+from synth import lemmas
 
 # Abbreviations that end with a period in Swedish notes and must not end a sentence.
 ABBREVIATIONS = (
@@ -74,29 +50,18 @@ class SimplemmaLemmatizer:
     """Sets ``token.lemma_`` from simplemma, cached per lowercase word type."""
 
     def __init__(self) -> None:
-        self._lemmatizer = simplemma.Lemmatizer(
-            lemmatization_strategy=DefaultStrategy(low_memory=True)
-        )
-        self.cache: dict[str, str] = dict(LEMMA_OVERRIDES)
+        self._lemmas = lemmas.shared()
+        self.cache = self._lemmas.cache
 
     def lemma(self, lower: str) -> str:
-        found = self.cache.get(lower)
-        if found is None:
-            found = lower
-            if any(ch.isalpha() for ch in lower):
-                try:
-                    found = str(self._lemmatizer.lemmatize(lower, lang="sv")).lower()
-                except (ValueError, KeyError):
-                    found = lower
-            self.cache[lower] = found
-        return found
+        return self._lemmas.lemma(lower)
 
     def __call__(self, doc: Doc) -> Doc:
         cache = self.cache
         for token in doc:
             lower = token.lower_
             lemma = cache.get(lower)
-            token.lemma_ = lemma if lemma is not None else self.lemma(lower)
+            token.lemma_ = lemma if lemma is not None else self._lemmas.lemma(lower)
         return doc
 
 

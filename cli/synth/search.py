@@ -97,18 +97,12 @@ class SearchResult:
 
 
 def pipeline_lemmatizer() -> Lemmatize:
-    """The lemmatizer of the ingest pipeline (built on first use: importing spaCy takes
-    about a second)."""
-    found: list[Lemmatize] = []
+    """The lemmatizer of the ingest pipeline, without loading spaCy (built on first use)."""
 
     def lemma(word: str) -> str:
-        if not found:
-            from synth import nlp
+        from synth import lemmas
 
-            pipe = nlp.pipeline().get_pipe("synth_lemmatizer")
-            assert isinstance(pipe, nlp.SimplemmaLemmatizer)
-            found.append(pipe.lemma)
-        return found[0](word)
+        return lemmas.shared().lemma(word.lower())
 
     return lemma
 
