@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, SEED_000, need
-from synth.condense import condense
+from synth.condense import condense, key_phrases
 from synth.handout import build_context, short_phrase
 from synth.models import Statement
 from synth.store import Corpus
@@ -101,11 +101,24 @@ def test_seed_sip_bullets_are_merged_into_one_point(run: Any, corpus_path: Path)
 
 
 def test_long_statements_are_cut_to_a_phrase_in_their_own_words() -> None:
-    text = "Vi behöver bygga på samverkan, och man är rädd för att möten tar tid"
-    phrase = short_phrase(text, max_words=5)
-    assert phrase.endswith(" …")
-    assert text.startswith(phrase.removesuffix(" …"))
-    assert short_phrase("Fler och bättre SIP", max_words=5) == "Fler och bättre SIP"
+    texts = [
+        "Vi behöver bygga på samverkan och man är rädd för att möten tar tid",
+        "Det är viktigt att kommunen och regionen planerar hembesöken tillsammans.",
+        "Fler och bättre SIP",
+    ]
+    phrases = key_phrases(texts, max_words=5)
+    assert phrases[2] == "Fler och bättre SIP"
+    for text, phrase in zip(texts[:2], phrases[:2], strict=True):
+        kept = phrase.replace("…", "").strip()
+        assert phrase != text and "…" in phrase
+        assert 2 <= len(kept.split()) <= 5
+        assert kept.rstrip(".") in text
+
+
+def test_prompts_are_shortened_from_their_start() -> None:
+    prompt = "Vad skulle Kalmar län uppnå med denna förflyttning?"
+    assert short_phrase(prompt, max_words=4) == "Vad skulle Kalmar …"
+    assert short_phrase("Vad behövs?", max_words=4) == "Vad behövs?"
 
 
 # 2. Handout structure

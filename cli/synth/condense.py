@@ -23,6 +23,7 @@ DEFAULT_THRESHOLD = 0.25
 # Statements given in answer to the same prompt under the same heading are closer in
 # meaning than their words alone show; pairs that share a lemma get this much extra.
 CONTEXT_BONUS = 0.1
+REPRESENTATIVE_SLACK = 0.8
 
 # Words that carry the grammar of a workshop note rather than its topic: two notes that
 # share only "utveckla" or "viktigt" are not saying the same thing. The last words are
@@ -162,10 +163,11 @@ def _with_representative(
         return Cluster(members, members[0])
     pair_sum = {m: sum(sim(m, o) for o in members if o != m) for m in members}
     size = len(members)
-    best = max(
-        members,
-        key=lambda m: (round(pair_sum[m], 6), -(lengths[m] if lengths else 0), -m),
-    )
+    # The most central member, or a shorter one nearly as central: a point reads best
+    # as the briefest way the participants said it.
+    top = max(pair_sum.values())
+    central = [m for m in members if pair_sum[m] >= REPRESENTATIVE_SLACK * top]
+    best = min(central, key=lambda m: ((lengths[m] if lengths else 0), -pair_sum[m], m))
     mean = sum(pair_sum.values()) / (size * (size - 1))
     return Cluster(members, best, round(mean, 3))
 
@@ -180,3 +182,49 @@ def condense(
     lengths = [len(re.findall(r"\w+", s.text)) for s in statements]
     contexts = [(s.section, s.section_shift, s.prompt) for s in statements]
     return cluster(tfidf_vectors(bags), threshold, lengths, contexts)
+
+
+def key_phrases(texts: Sequence[str], max_words: int) -> list[str]:
+    """Each text as a phrase of at most ``max_words`` words, in its own words.
+
+    A short text stays whole; otherwise its first clause when that is short and says
+    something, else the run of ``max_words - 1`` words with the most content words
+    (earliest on a tie). Left-out words are marked with an ellipsis.
+    """
+    out: list[str] = []
+    long = [t for t in texts if len(t.split()) > max_words]
+    words_of = {t: t.split() for t in long}
+    vocabulary = sorted({w for t in long for w in words_of[t]})
+    content = dict(zip(vocabulary, (bool(b) for b in content_lemmas(vocabulary)), strict=True))
+    for text in texts:
+        words = words_of.get(text)
+        if words is None:
+            out.append(text)
+            continue
+        clause = _CLAUSE_RE.match(text)
+        if clause:
+            head = clause.group(1).split()
+            if len(head) <= max_words and sum(content[w] for w in head) >= 2:
+                out.append(clause.group(1).rstrip(_TRIM) + " …")
+                continue
+        size = max_words - 1
+        # A phrase never runs across the end of a sentence or clause.
+        starts = [
+            i
+            for i in range(len(words) - size + 1)
+            if not any(w[-1] in ".;:!?" for w in words[i : i + size - 1])
+        ] or [0]
+        start = max(
+            starts,
+            key=lambda i: (sum(content[w] for w in words[i : i + size]), content[words[i]], -i),
+        )
+        end = start + size
+        phrase = " ".join(words[start:end])
+        if end < len(words):
+            phrase = phrase.rstrip(_TRIM + ".!?") + " …"
+        out.append(("… " if start else "") + phrase)
+    return out
+
+
+_CLAUSE_RE = re.compile(r"^(\S+(?:\s+\S+)+?)(?:[.;:!?,](?:\s|$)|\s[–—-]\s)")
+_TRIM = " ,;:–—-"

@@ -253,6 +253,8 @@ def build_context(
             out.append(found.display(lang) if found else lab)
         return out
 
+    phrases: dict[str, str] = {}
+
     def point(members: list[_Item], rep: _Item, shorten: bool) -> Point:
         def union(dim: str) -> list[str]:
             ids = {lab for m in members for lab in m.statement.tags.labels(dim)}
@@ -261,7 +263,7 @@ def build_context(
         text = clean(rep.statement.text)
         concepts = union("concepts")
         return Point(
-            text=short_phrase(text) if shorten else text,
+            text=phrases.get(text, text) if shorten else text,
             full_text=text,
             refs=[rep.ref] + [m.ref for m in members if m is not rep],
             concepts=names("concepts", concepts),
@@ -277,6 +279,8 @@ def build_context(
         kwargs = {} if threshold is None else {"threshold": threshold}
         clusters = condensing.condense([i.statement for i in items], **kwargs)
         grouped = [([items[m] for m in c.members], items[c.representative]) for c in clusters]
+        texts = [clean(items[c.representative].statement.text) for c in clusters]
+        phrases = dict(zip(texts, condensing.key_phrases(texts, PHRASE_WORDS), strict=True))
     else:
         grouped = singles
 
