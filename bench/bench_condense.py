@@ -1,7 +1,7 @@
 """How long condensation takes as sessions grow (run: .venv/bin/python bench/bench_condense.py).
 
-Builds sessions of N statements from the example notes (repeated with a running number so
-that not every statement is an exact duplicate) and times ``synth.condense.condense``.
+Builds sessions of N statements from the example notes (each with a word of its own, so that
+repeats are near-duplicates rather than exact ones) and times ``synth.condense.condense``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def example_lines() -> list[str]:
 def statements(n: int, lines: list[str]) -> list[Statement]:
     out = []
     for i in range(n):
-        text = f"{lines[i % len(lines)]} (grupp {i // len(lines) + 1})"
+        text = f"{lines[i % len(lines)]} (ärende{i})"  # a word of its own, shared by none
         out.append(Statement(text, "bench.txt", i + 1, i + 1, 0, len(text), "bullet"))
     return out
 

@@ -131,21 +131,35 @@ def cluster(
     def sim(i: int, j: int) -> float:
         return sims.get((i, j) if i < j else (j, i), 0.0)
 
-    group_of = {i: _Group([i]) for i in range(len(vectors))}
+    # Average linkage with running sums: links[a][b] is the summed similarity of the pairs
+    # between groups a and b, so each merge costs the number of groups it touches.
+    group_of = list(range(len(vectors)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(vectors))}
+    links: dict[int, dict[int, float]] = {i: {} for i in range(len(vectors))}
+    for (i, j), value in sims.items():
+        links[i][j] = value
+        links[j][i] = value
     for (i, j), value in sorted(sims.items(), key=lambda kv: (-kv[1], kv[0])):
         if value < threshold:
             break
         a, b = group_of[i], group_of[j]
-        if a is b:
+        if a == b:
             continue
-        mean = sum(sim(x, y) for x in a.members for y in b.members) / (
-            len(a.members) * len(b.members)
-        )
-        if mean >= threshold:
-            a.members.extend(b.members)
-            for m in b.members:
-                group_of[m] = a
-    groups = {id(g): g for g in group_of.values()}.values()
+        if links[a].get(b, 0.0) / (len(members[a]) * len(members[b])) < threshold:
+            continue
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        for other, total in links.pop(b).items():
+            if other == a:
+                continue
+            links[a][other] = links[a].get(other, 0.0) + total
+            links[other][a] = links[a][other]
+            del links[other][b]
+        links[a].pop(b, None)
+        for m in members[b]:
+            group_of[m] = a
+        members[a].extend(members.pop(b))
+    groups = [_Group(m) for m in members.values()]
     clusters: list[Cluster] = []
     for g in groups:
         members = sorted(g.members)

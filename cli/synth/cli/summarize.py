@@ -27,7 +27,7 @@ from synth.cli._util import (
 def summarize_cli(
     sessions: Annotated[
         list[str],
-        typer.Argument(help="Session ids (see 'synth sessions'); several condense across."),
+        typer.Argument(help="Session ids (see 'synth sessions'); several are condensed together."),
     ],
     corpus: CorpusOption = None,
     output: Annotated[
