@@ -105,10 +105,14 @@ def test_long_statements_are_cut_to_a_phrase_in_their_own_words() -> None:
         "Vi behöver bygga på samverkan och man är rädd för att möten tar tid",
         "Det är viktigt att kommunen och regionen planerar hembesöken tillsammans.",
         "Fler och bättre SIP",
+        "Den digitala vården, menade gruppen, kan hjälpa invånaren mycket i vardagen",
     ]
     phrases = key_phrases(texts, max_words=5)
     assert phrases[2] == "Fler och bättre SIP"
-    for text, phrase in zip(texts[:2], phrases[:2], strict=True):
+    assert phrases[3] == "Den digitala vården …"
+    for text, phrase in zip(texts, phrases, strict=True):
+        if text == phrase:
+            continue
         kept = phrase.replace("…", "").strip()
         assert phrase != text and "…" in phrase
         assert 2 <= len(kept.split()) <= 5

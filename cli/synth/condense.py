@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from synth.models import Statement
 
@@ -50,11 +50,6 @@ class Cluster:
     @property
     def count(self) -> int:
         return len(self.members)
-
-
-@dataclass
-class _Group:
-    members: list[int] = field(default_factory=list)
 
 
 def content_lemmas(texts: Sequence[str]) -> list[list[str]]:
@@ -159,11 +154,7 @@ def cluster(
         for m in members[b]:
             group_of[m] = a
         members[a].extend(members.pop(b))
-    groups = [_Group(m) for m in members.values()]
-    clusters: list[Cluster] = []
-    for g in groups:
-        members = sorted(g.members)
-        clusters.append(_with_representative(members, sim, lengths))
+    clusters = [_with_representative(sorted(m), sim, lengths) for m in members.values()]
     clusters.sort(key=lambda c: c.members[0])
     return clusters
 
@@ -215,12 +206,10 @@ def key_phrases(texts: Sequence[str], max_words: int) -> list[str]:
         if words is None:
             out.append(text)
             continue
-        clause = _CLAUSE_RE.match(text)
-        if clause:
-            head = clause.group(1).split()
-            if len(head) <= max_words and sum(content[w] for w in head) >= 2:
-                out.append(clause.group(1).rstrip(_TRIM) + " …")
-                continue
+        head = words[: first_clause(words)]
+        if 2 <= len(head) <= max_words and sum(content[w] for w in head) >= 2:
+            out.append(" ".join(head).rstrip(_TRIM + ".!?") + " …")
+            continue
         size = max_words - 1
         # A phrase never runs across the end of a sentence or clause.
         starts = [
@@ -240,5 +229,14 @@ def key_phrases(texts: Sequence[str], max_words: int) -> list[str]:
     return out
 
 
-_CLAUSE_RE = re.compile(r"^(\S+(?:\s+\S+)+?)(?:[.;:!?,](?:\s|$)|\s[–—-]\s)")
 _TRIM = " ,;:–—-"
+
+
+def first_clause(words: Sequence[str]) -> int:
+    """How many words the first clause has: up to a word ending in punctuation or a dash."""
+    for i, word in enumerate(words):
+        if word[-1] in ".;:!?,":
+            return i + 1
+        if i + 1 < len(words) and words[i + 1] in ("–", "—", "-"):
+            return i + 1
+    return len(words)

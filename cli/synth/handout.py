@@ -8,13 +8,13 @@ the stored text is never changed.
 
 from __future__ import annotations
 
-import re
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from synth.condense import first_clause
 from synth.errors import TemplateError
 from synth.models import Session, Statement
 from synth.redact import redact as redact_text
@@ -202,12 +202,10 @@ def short_phrase(text: str, max_words: int = PHRASE_WORDS) -> str:
     words = text.split()
     if len(words) <= max_words:
         return text
-    match = re.match(r"^(\S+(?:\s+\S+)+?)(?:[.;:!?,](?:\s|$)|\s[–—-]\s)", text)
-    if match and len(match.group(1).split()) <= max_words:
-        cut = match.group(1)
-    else:
-        cut = " ".join(words[: max_words - 1])
-    return cut.rstrip(" ,;:–—-") + " …"
+    head = words[: first_clause(words)]
+    if not 2 <= len(head) <= max_words:
+        head = words[: max_words - 1]
+    return " ".join(head).rstrip(" ,;:–—-") + " …"
 
 
 def bar(count: int, top: int, width: int = BAR_WIDTH) -> str:
