@@ -193,8 +193,9 @@ def key_phrases(texts: Sequence[str], max_words: int) -> list[str]:
     """Each text as a phrase of at most ``max_words`` words, in its own words.
 
     A short text stays whole; otherwise its first clause when that is short and says
-    something, else the run of ``max_words - 1`` words with the most content words
-    (earliest on a tie). Left-out words are marked with an ellipsis.
+    something, else its opening ``max_words - 1`` words when they hold two content words,
+    else the run of that many words with the most content words (earliest on a tie).
+    Left-out words are marked with an ellipsis.
     """
     out: list[str] = []
     long = [t for t in texts if len(t.split()) > max_words]
@@ -217,10 +218,13 @@ def key_phrases(texts: Sequence[str], max_words: int) -> list[str]:
             for i in range(len(words) - size + 1)
             if not any(w[-1] in ".;:!?" for w in words[i : i + size - 1])
         ] or [0]
-        start = max(
-            starts,
-            key=lambda i: (sum(content[w] for w in words[i : i + size]), content[words[i]], -i),
-        )
+        # The opening reads most naturally; move on only when it says little.
+        start = 0
+        if 0 not in starts or sum(content[w] for w in words[:size]) < 2:
+            start = max(
+                starts,
+                key=lambda i: (sum(content[w] for w in words[i : i + size]), content[words[i]], -i),
+            )
         end = start + size
         phrase = " ".join(words[start:end])
         if end < len(words):
