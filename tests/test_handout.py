@@ -151,7 +151,9 @@ def test_handout_has_header_overview_shifts_concepts_themes_other_and_sources(
         "Källförteckning",
     ]
     assert re.search(r"(?m)^\| Samordning \| \d+ \| █+ \|$", text)
-    assert "### Vad skulle länet …" in text and "### Vad behövs för …" in text
+    for shift in re.split(r"(?m)^## ", text)[2:6]:
+        prompts = re.findall(r"(?m)^### (.+)$", shift)
+        assert prompts == ["Vad skulle länet …", "Vad behövs för …"], shift
     assert re.search(r"(?m)^- \*\*Samordning\*\* \(\d+\): ”.+” \[#\d+\]", text)
 
 

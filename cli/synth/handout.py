@@ -122,7 +122,7 @@ class PromptGroup:
     prompt: str
     points: list[Point] = field(default_factory=list)
     short: str = ""  # the prompt shortened for the condensed handout
-    first: int = 0  # order of the group in the notes
+    first: int = 0  # where the prompt first appears in the notes
 
 
 @dataclass
@@ -183,6 +183,10 @@ class _Item:
     statement: Statement
     session_index: int
     ref: str
+
+
+def _context(st: Statement) -> tuple[str | None, str | None]:
+    return (st.section_shift or st.section, st.prompt)
 
 
 def session_letter(index: int) -> str:
@@ -273,6 +277,10 @@ def build_context(
 
     items_index = {id(item): n for n, item in enumerate(items)}
     singles = [([i], i) for i in items]
+    # Prompts keep the order of the notes, even when a merged point sits under a later one.
+    prompt_first: dict[tuple[str | None, str | None], int] = {}
+    for n, item in enumerate(items):
+        prompt_first.setdefault(_context(item.statement), n)
     if condense:
         kwargs = {} if threshold is None else {"threshold": threshold}
         clusters = condensing.condense([i.statement for i in items], **kwargs)
@@ -304,7 +312,7 @@ def build_context(
                 section = named.setdefault(name, Section(None, name))
             group = section.group(clean(st.prompt or ""))
             group.points.append(p)
-            group.first = min(group.first or order[id(p)], order[id(p)])
+            group.first = prompt_first[_context(st)]
         for section in [*shift_sections, *named.values()]:
             section.groups.sort(key=lambda g: g.first)
             for g in section.groups:
