@@ -125,6 +125,27 @@ def test_prompts_are_shortened_from_their_start() -> None:
     assert short_phrase("Vad behövs?", max_words=4) == "Vad behövs?"
 
 
+def point_count(handout: str) -> int:
+    found = re.search(r"→ (\d+) punkter", handout)
+    assert found, handout[:300]
+    return int(found.group(1))
+
+
+def test_a_higher_threshold_merges_less(run: Any, corpus_path: Path) -> None:
+    ingest_examples(run, corpus_path)
+    default = point_count(summarize(run, corpus_path, GROUP))
+    strict = point_count(summarize(run, corpus_path, GROUP, "--threshold", "0.9"))
+    loose = point_count(summarize(run, corpus_path, GROUP, "--threshold", "0.1"))
+    assert loose < default < strict
+
+
+def test_threshold_out_of_range_is_a_usage_error(run: Any, corpus_path: Path) -> None:
+    ingest_examples(run, corpus_path)
+    result = run("summarize", GROUP, "--corpus", corpus_path, "--threshold", "2")
+    assert result.exit_code == 2
+    assert "--threshold" in result.output and "Traceback" not in result.output
+
+
 # 2. Handout structure
 
 
