@@ -96,7 +96,9 @@ def test_show_json_gives_tags_with_evidence(run: Any, corpus_path: Path) -> None
 
 def test_summarize_prints_a_handout_with_the_four_shifts(run: Any, corpus_path: Path) -> None:
     ingest_examples(run, corpus_path)
-    result = run("summarize", "lgl-2024-03-14-gruppdialog", "--corpus", corpus_path)
+    result = run(
+        "summarize", "lgl-2024-03-14-gruppdialog", "--corpus", corpus_path, "--template", "full"
+    )
     assert result.exit_code == 0
     text = result.output
     for heading in (
@@ -110,9 +112,10 @@ def test_summarize_prints_a_handout_with_the_four_shifts(run: Any, corpus_path: 
     assert "Gör SIP känd i alla verksamheter" in text
 
 
-def test_handout_lists_every_statement(run: Any, corpus_path: Path) -> None:
+def test_full_handout_lists_every_statement(run: Any, corpus_path: Path) -> None:
     ingest_examples(run, corpus_path)
-    text = run("summarize", "brukardialog-2024-05-20", "--corpus", corpus_path).output
+    args = ("summarize", "brukardialog-2024-05-20", "--corpus", corpus_path, "--template", "full")
+    text = run(*args).output
     with Corpus(corpus_path) as db:
         statements = db.statements("brukardialog-2024-05-20")
     for st in statements:

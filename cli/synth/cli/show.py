@@ -20,6 +20,7 @@ from synth.cli._util import (
     out,
 )
 from synth.models import DIMENSIONS
+from synth.redact import redact
 
 
 @app.command("show")
@@ -31,6 +32,9 @@ def show_cli(
     label: Annotated[
         str | None, typer.Option("--label", help="Only statements with this label id.")
     ] = None,
+    no_redact: Annotated[
+        bool, typer.Option("--no-redact", help="Keep identity numbers, e-mail and phone numbers.")
+    ] = False,
     taxonomy: TaxonomyOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -41,6 +45,10 @@ def show_cli(
     with open_corpus(corpus) as db:
         info = db.sessions_by_ids([session])[0]
         statements = db.statements(session)
+    if not no_redact:
+        # Mask personal data in what is shown; the stored text stays as it is.
+        for s in statements:
+            s.text = redact(s.text)
     if label:
         statements = [s for s in statements if any(label in s.tags.labels(d) for d in DIMENSIONS)]
     if fmt == "json":
