@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import collections
+import functools
 import hashlib
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
@@ -18,6 +21,8 @@ from synth.tagging import Tagger, classify_heading
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
+
+    from synth.taxonomy import Taxonomy
 
 MONTHS = {
     m: i
@@ -234,11 +239,14 @@ def ingest(
     recursive: bool = False,
     max_bytes: int = reading.DEFAULT_MAX_BYTES,
     progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> IngestReport:
     """Ingest notes files into the corpus.
 
     Each file becomes a session; with ``session_id`` all files form one session. A file
-    that fails is reported in ``failures`` and the others are still stored.
+    that fails is reported in ``failures`` and the others are still stored. Each session
+    is stored as soon as its file is parsed, so memory holds one file at a time. With
+    ``jobs`` > 1, that many processes read, parse and tag the files (in file order).
     """
     if session_id is not None:
         valid_session_id(session_id)
@@ -254,20 +262,22 @@ def ingest(
     report.failures.extend(problems)
     known = corpus.known_boilerplate()
 
-    parsed: list[ParsedSource] = []
-    for path in files:
-        if progress:
-            progress(str(path))
-        try:
-            text = reading.read_notes(path, max_bytes=max_bytes)
-            source = parse_source(text, path.name, tagger, known)
-            source.path = str(path)
-        except InputError as exc:
-            report.failures.append(str(exc))
-            continue
-        parsed.append(source)
+    def parsed_sources() -> Iterator[ParsedSource]:
+        results = _parse_files(files, tagger, known, max_bytes, jobs)
+        for path, result in zip(files, results, strict=True):
+            if progress:
+                progress(str(path))
+            try:
+                source = result()
+            except InputError as exc:
+                report.failures.append(str(exc))
+                continue
+            yield source
 
-    groups = [parsed] if session_id is not None else [[p] for p in parsed]
+    parsed = parsed_sources()
+    groups: Iterable[list[ParsedSource]] = (
+        [list(parsed)] if session_id is not None else ([p] for p in parsed)
+    )
     for group in groups:
         if not group:
             continue
@@ -278,6 +288,66 @@ def ingest(
         except SynthError as exc:
             report.failures.append(str(exc))
     return report
+
+
+def read_and_parse(
+    path: Path, tagger: Tagger, known: set[str], max_bytes: int = reading.DEFAULT_MAX_BYTES
+) -> ParsedSource:
+    """Read one notes file and parse it into tagged statements; raises ``InputError``."""
+    text = reading.read_notes(path, max_bytes=max_bytes)
+    source = parse_source(text, path.name, tagger, known)
+    source.path = str(path)
+    return source
+
+
+def _parse_files(
+    files: list[Path], tagger: Tagger, known: set[str], max_bytes: int, jobs: int
+) -> Iterator[Callable[[], ParsedSource]]:
+    """For each file in order, a call that returns its parsed source or raises its error."""
+    if jobs <= 1 or len(files) < 2:
+        for path in files:
+            yield functools.partial(read_and_parse, path, tagger, known, max_bytes)
+        return
+    import multiprocessing
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    # "spawn": the parent may hold threads (progress display) and an open database,
+    # which a forked child must not inherit.
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(tagger.taxonomy,),
+    ) as pool:
+        # A few files ahead of the one being stored, so that parsed files waiting to be
+        # stored never pile up in memory.
+        ahead = 2 * jobs
+        pending: collections.deque[Future[ParsedSource]] = collections.deque()
+        queue = iter(files)
+        try:
+            for path in itertools.islice(queue, ahead):
+                pending.append(pool.submit(_worker_parse, path, known, max_bytes))
+            while pending:
+                future = pending.popleft()
+                for path in itertools.islice(queue, 1):
+                    pending.append(pool.submit(_worker_parse, path, known, max_bytes))
+                yield future.result
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+_WORKER_TAGGER: Tagger | None = None
+
+
+def _start_worker(taxonomy: Taxonomy) -> None:
+    global _WORKER_TAGGER
+    _WORKER_TAGGER = Tagger(taxonomy)
+
+
+def _worker_parse(path: Path, known: set[str], max_bytes: int) -> ParsedSource:
+    assert _WORKER_TAGGER is not None, "worker started without a tagger"
+    return read_and_parse(path, _WORKER_TAGGER, known, max_bytes)
 
 
 def _store_group(
