@@ -77,7 +77,7 @@ def notes_text(pool: Pool, words: int, rng: random.Random, number: int) -> str:
 def write_corpus(
     folder: Path, pool: Pool, total_words: int, file_words: int, seed: int = 7
 ) -> tuple[list[Path], int]:
-    """Write notes files of ``file_words`` words into ``folder`` until ``total_words``.
+    """Write ``ceil(total_words / file_words)`` notes files of about ``file_words`` words.
 
     Returns the files and the number of words written.
     """
@@ -85,15 +85,14 @@ def write_corpus(
     rng = random.Random(seed)
     files: list[Path] = []
     written = 0
-    number = 0
-    while written < total_words:
-        size = min(file_words, total_words - written)
+    count = -(-total_words // file_words)
+    for number in range(count):
+        size = min(file_words, total_words - number * file_words)
         text = notes_text(pool, max(size, 1), rng, number)
         path = folder / f"notes-{number:05d}.txt"
         path.write_text(text, encoding="utf-8")
         files.append(path)
         written += len(text.split())
-        number += 1
     return files, written
 
 
