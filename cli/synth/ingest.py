@@ -148,6 +148,14 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged if b > a]
 
 
+def _char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of the tokens ``start:end`` in ``doc.text``, as ``Span`` has them."""
+    if end <= start:
+        return (doc[start].idx, doc[start].idx) if start < len(doc) else (0, 0)
+    last = doc[end - 1]
+    return doc[start].idx, last.idx + len(last)
+
+
 def parse_source(
     text: str, name: str, tagger: Tagger, known_boilerplate: set[str] | None = None
 ) -> ParsedSource:
@@ -159,17 +167,20 @@ def parse_source(
     docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
     for block, doc in zip(seg.blocks, docs, strict=True):
         spans = [(0, len(doc))] if block.kind == "bullet" else sentence_spans(doc)
-        spans = [(s, e) for s, e in spans if any(ch.isalpha() for ch in doc[s:e].text)]
+        # Texts cut from the block's text (which is doc.text: spaCy keeps every character)
+        # by character offsets: Span.text and Doc.text walk every token again.
+        chars = {span: _char_range(doc, *span) for span in spans}
+        spans = [
+            span for span in spans if any(ch.isalpha() for ch in block.text[slice(*chars[span])])
+        ]
         if not spans:
             continue
-        for (s, e), tags in zip(spans, tagger.tag_doc(doc, spans), strict=True):
-            span = doc[s:e]
-            src_start, src_end, line_start, line_end = block.source_span(
-                span.start_char, span.end_char
-            )
+        for span, tags in zip(spans, tagger.tag_doc(doc, spans), strict=True):
+            start_char, end_char = chars[span]
+            src_start, src_end, line_start, line_end = block.source_span(start_char, end_char)
             statements.append(
                 Statement(
-                    text=span.text.strip(),
+                    text=block.text[start_char:end_char].strip(),
                     source=name,
                     line_start=line_start,
                     line_end=line_end,

@@ -120,8 +120,12 @@ class Tagger:
         # and flags again in every span cost more than the lookups (cProfile of ingest).
         cache = self._id_cache
         word_hits = [
-            cache[key] if key in cache else self._id_hits(key)
-            for key in [(t.orth, t.lower, t.lemma) for t in doc]
+            (i, hits)
+            for i, hits in enumerate(
+                cache[key] if key in cache else self._id_hits(key)
+                for key in [(t.orth, t.lower, t.lemma) for t in doc]
+            )
+            if hits
         ]
         results: list[TagSet] = []
         for span_start, span_end in spans:
@@ -141,7 +145,7 @@ class Tagger:
         span_start: int,
         span_end: int,
         phrase_matches: list[tuple[int, int, str]],
-        word_hits: list[tuple[_Hit, ...]],
+        word_hits: list[tuple[int, tuple[_Hit, ...]]],
     ) -> TagSet:
         base = doc[span_start].idx if span_end > span_start else 0
         positive: list[
@@ -156,8 +160,10 @@ class Tagger:
                 excluded.update((dim, label, i) for i in range(start, end))
             else:
                 positive.append((start, end, dim, label, term))
-        for i in range(span_start, span_end):
-            for hit in word_hits[i]:
+        for i, hits in word_hits:
+            if not span_start <= i < span_end:
+                continue
+            for hit in hits:
                 if hit.exclude:
                     excluded.add((hit.dimension, hit.label, i))
                 else:
