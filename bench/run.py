@@ -284,7 +284,7 @@ def measure_commands(pool: corpus.Pool, sizes: Sizes, work: Path) -> list[Row]:
     )
     db = work / "sessions.db"
     log(f"ingest {sizes.sessions:,} sessions for the commands")
-    result = run_ingest(notes, db, jobs=min(2, os.cpu_count() or 1))
+    result = run_ingest(notes, db, jobs=1 if sizes is SMOKE else min(2, os.cpu_count() or 1))
     ids = result["session_ids"]
     assert isinstance(ids, list)
     env = bench_env(db)

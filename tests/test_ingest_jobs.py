@@ -1,4 +1,4 @@
-"""Ingest with several processes (--jobs) stores what a single process stores."""
+"""Ingest at scale: several processes (--jobs) store what one stores; files are streamed."""
 
 from __future__ import annotations
 
@@ -62,3 +62,17 @@ def test_jobs_below_one_is_a_usage_error(run: Any, corpus_path: Path) -> None:
     result = run("ingest", EXAMPLES, "--corpus", corpus_path, "--jobs", "0")
     assert result.exit_code == 2
     assert not corpus_path.exists()
+
+
+def test_each_session_is_stored_before_the_next_file_is_read(
+    tagger: Tagger, tmp_path: Path
+) -> None:
+    stored_when_read: list[int] = []
+    with Corpus(tmp_path / "c.db") as db:
+
+        def step(name: str) -> None:
+            stored_when_read.append(len(db.sessions()))
+
+        ingest([EXAMPLES], db, tagger, progress=step)
+    # Memory holds one file at a time: a large batch never waits in memory to be stored.
+    assert stored_when_read == [0, 1, 2]
