@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import hashlib
 import itertools
@@ -11,15 +12,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from synth import parsing, reading
 from synth.errors import InputError, SynthError
-from synth.models import KINDS, Heading, Session, Statement
+from synth.models import KINDS, Evidence, Heading, Session, Statement, TagSet
 from synth.store import Corpus, slugify, valid_session_id
 from synth.tagging import Tagger, classify_heading
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from spacy.tokens import Doc
 
     from synth.taxonomy import Taxonomy
@@ -320,20 +323,23 @@ def _parse_files(
             yield functools.partial(read_and_parse, path, tagger, known, max_bytes)
         return
     import multiprocessing
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor
 
-    # "spawn": the parent may hold threads (progress display) and an open database,
-    # which a forked child must not inherit.
+    # Not "fork": the parent may hold threads (progress display) and an open database,
+    # which a forked child must not inherit. A fork server that has imported spaCy once
+    # starts each worker in a fraction of the time a fresh interpreter takes.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["synth.nlp", "synth.tagging", "synth.ingest"])
     with ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
+        mp_context=context,
         initializer=_start_worker,
         initargs=(tagger.taxonomy,),
     ) as pool:
         # A few files ahead of the one being stored, so that parsed files waiting to be
         # stored never pile up in memory.
         ahead = 2 * jobs
-        pending: collections.deque[Future[ParsedSource]] = collections.deque()
+        pending: collections.deque[Future[_PackedSource]] = collections.deque()
         queue = iter(files)
         try:
             for path in itertools.islice(queue, ahead):
@@ -342,7 +348,7 @@ def _parse_files(
                 future = pending.popleft()
                 for path in itertools.islice(queue, 1):
                     pending.append(pool.submit(_worker_parse, path, known, max_bytes))
-                yield future.result
+                yield functools.partial(_unpack, future)
         finally:
             for future in pending:
                 future.cancel()
@@ -356,9 +362,44 @@ def _start_worker(taxonomy: Taxonomy) -> None:
     _WORKER_TAGGER = Tagger(taxonomy)
 
 
-def _worker_parse(path: Path, known: set[str], max_bytes: int) -> ParsedSource:
+# A statement as plain values: unpickling dataclasses took the storing process longer
+# than storing them (cProfile of ingest --jobs 2). Fields are named from the dataclasses,
+# so a field added to them travels too.
+_STATEMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Statement) if f.name != "tags")
+_TAGSET_FIELDS = tuple(f.name for f in dataclasses.fields(TagSet) if f.name != "evidence")
+_EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(Evidence))
+_PackedStatement = tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[Any, ...]]]
+_PackedSource = tuple[ParsedSource, list[_PackedStatement]]
+
+
+def _worker_parse(path: Path, known: set[str], max_bytes: int) -> _PackedSource:
     assert _WORKER_TAGGER is not None, "worker started without a tagger"
-    return read_and_parse(path, _WORKER_TAGGER, known, max_bytes)
+    source = read_and_parse(path, _WORKER_TAGGER, known, max_bytes)
+    packed: list[_PackedStatement] = [
+        (
+            tuple(getattr(st, name) for name in _STATEMENT_FIELDS),
+            tuple(getattr(st.tags, name) for name in _TAGSET_FIELDS),
+            [tuple(getattr(e, name) for name in _EVIDENCE_FIELDS) for e in st.tags.evidence],
+        )
+        for st in source.statements
+    ]
+    source.statements = []
+    return source, packed
+
+
+def _unpack(future: Future[_PackedSource]) -> ParsedSource:
+    source, packed = future.result()
+    source.statements = [
+        Statement(
+            **dict(zip(_STATEMENT_FIELDS, values, strict=True)),
+            tags=TagSet(
+                **dict(zip(_TAGSET_FIELDS, tag_values, strict=True)),
+                evidence=[Evidence(*e) for e in evidence],
+            ),
+        )
+        for values, tag_values, evidence in packed
+    ]
+    return source
 
 
 def _store_group(
