@@ -18,6 +18,7 @@ Prints a Markdown table (stdout; progress on stderr):
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import platform
@@ -53,11 +54,13 @@ class Sizes:
     session_words: int
     memory_words: int
     memory_file_words: int
-    repeats: int
+    repeats: int  # runs of each timed command (the median counts)
+    session_jobs: int  # processes that ingest the sessions the commands run on
 
 
-FULL = Sizes(200_000, 100_000, 5_000, 1_000, 300, 10_000_000, 10_000, 5)
-SMOKE = Sizes(2_000, 2_000, 1_000, 12, 150, 40_000, 10_000, 1)
+FULL = Sizes(200_000, 100_000, 5_000, 1_000, 300, 10_000_000, 10_000, 5, 2)
+# Tiny, and one process where two would only add start-up time.
+SMOKE = Sizes(2_000, 2_000, 1_000, 12, 150, 40_000, 10_000, 1, 1)
 
 
 @dataclass
@@ -284,7 +287,7 @@ def measure_commands(pool: corpus.Pool, sizes: Sizes, work: Path) -> list[Row]:
     )
     db = work / "sessions.db"
     log(f"ingest {sizes.sessions:,} sessions for the commands")
-    result = run_ingest(notes, db, jobs=1 if sizes is SMOKE else min(2, os.cpu_count() or 1))
+    result = run_ingest(notes, db, jobs=min(sizes.session_jobs, os.cpu_count() or 1))
     ids = result["session_ids"]
     assert isinstance(ids, list)
     env = bench_env(db)
@@ -333,8 +336,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile the 1x ingest (printed on stderr)"
     )
+    parser.add_argument(
+        "--words",
+        type=int,
+        help=f"words of the 1x ingest and of tagging (default {FULL.ingest_words:,})",
+    )
+    parser.add_argument(
+        "--sessions", type=int, help=f"sessions the commands run on (default {FULL.sessions:,})"
+    )
     args = parser.parse_args(argv)
-    sizes = SMOKE if args.smoke else FULL
+    sizes = dataclasses.replace(SMOKE if args.smoke else FULL)
+    if args.words:
+        sizes.ingest_words = sizes.tag_words = args.words
+    if args.sessions:
+        sizes.sessions = args.sessions
     pool = corpus.load_pool(with_seeds=not args.no_seeds)
     log(f"recombining {len(pool.paragraphs)} paragraphs ({pool.words:,} words) from:")
     for source in pool.sources:

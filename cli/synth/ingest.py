@@ -22,6 +22,7 @@ from synth.tagging import Tagger, classify_heading
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
     from spacy.tokens import Doc
 
@@ -154,7 +155,7 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
 def _char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
     """Character offsets of the tokens ``start:end`` in ``doc.text``, as ``Span`` has them."""
     if end <= start:
-        return (doc[start].idx, doc[start].idx) if start < len(doc) else (0, 0)
+        return (0, 0)  # an empty span: its text has no letters and is dropped
     last = doc[end - 1]
     return doc[start].idx, last.idx + len(last)
 
@@ -260,7 +261,8 @@ def ingest(
     Each file becomes a session; with ``session_id`` all files form one session. A file
     that fails is reported in ``failures`` and the others are still stored. Each session
     is stored as soon as its file is parsed, so memory holds one file at a time. With
-    ``jobs`` > 1, that many processes read, parse and tag the files (in file order).
+    ``jobs`` > 1, that many processes read, parse and tag the files (in file order), each
+    with a tagger of its own built from ``tagger.taxonomy``.
     """
     if session_id is not None:
         valid_session_id(session_id)
@@ -328,8 +330,11 @@ def _parse_files(
     # Not "fork": the parent may hold threads (progress display) and an open database,
     # which a forked child must not inherit. A fork server that has imported spaCy once
     # starts each worker in a fraction of the time a fresh interpreter takes.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["synth.nlp", "synth.tagging", "synth.ingest"])
+    context: BaseContext = multiprocessing.get_context("spawn")
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        forkserver = multiprocessing.get_context("forkserver")
+        forkserver.set_forkserver_preload(["synth.nlp", "synth.tagging", "synth.ingest"])
+        context = forkserver
     with ProcessPoolExecutor(
         max_workers=jobs,
         mp_context=context,
