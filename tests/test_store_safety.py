@@ -62,22 +62,21 @@ def test_an_ingest_killed_while_writing_leaves_the_previous_state_intact(
     first.write_text(NOTES, encoding="utf-8")
     assert run("ingest", first, "--corpus", corpus).exit_code == 0
     large = big_notes(tmp_path / "stor.md", 3000)
-    # Signal once the write transaction holds a thousand statements, then keep writing
-    # slowly, so the kill lands inside the transaction.
+    # Signal once the write transaction holds its first batch of statements, then wait,
+    # so the kill lands inside the transaction.
     hook = textwrap.dedent(
         """
         import time
         from synth.store import Corpus
-        insert = Corpus._insert_tags
+        insert = Corpus._insert_statements
         calls = [0]
-        def slow(db, statement_id, session_id, tags):
+        def slow(db, rows, tag_rows):
+            insert(db, rows, tag_rows)
             calls[0] += 1
-            if calls[0] == 1000:
+            if calls[0] == 1:
                 print("writing", flush=True)
-            if calls[0] >= 1000:
-                time.sleep(0.01)
-            insert(db, statement_id, session_id, tags)
-        Corpus._insert_tags = staticmethod(slow)
+                time.sleep(60)
+        Corpus._insert_statements = staticmethod(slow)
         """
     )
     process = synth_process("ingest", large, "--corpus", corpus, hook=hook)

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import collections
+import dataclasses
+import functools
 import hashlib
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from synth import parsing, reading
 from synth.errors import InputError, StoreError, SynthError
-from synth.models import KINDS, Heading, Session, Statement
+from synth.models import KINDS, Evidence, Heading, Session, Statement, TagSet
 from synth.store import Corpus, slugify, valid_session_id
 from synth.tagging import Tagger, classify_heading
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
+
     from spacy.tokens import Doc
+
+    from synth.taxonomy import Taxonomy
 
 MONTHS = {
     m: i
@@ -144,6 +153,14 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged if b > a]
 
 
+def _char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Character offsets of the tokens ``start:end`` in ``doc.text``, as ``Span`` has them."""
+    if end <= start:
+        return (0, 0)  # an empty span: its text has no letters and is dropped
+    last = doc[end - 1]
+    return doc[start].idx, last.idx + len(last)
+
+
 def parse_source(
     text: str, name: str, tagger: Tagger, known_boilerplate: set[str] | None = None
 ) -> ParsedSource:
@@ -155,18 +172,21 @@ def parse_source(
     docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
     for block, doc in zip(seg.blocks, docs, strict=True):
         spans = [(0, len(doc))] if block.kind == "bullet" else sentence_spans(doc)
+        # Texts cut from the block's text (which is doc.text: spaCy keeps every character)
+        # by character offsets: Span.text and Doc.text walk every token again.
+        chars = {span: _char_range(doc, *span) for span in spans}
         # A piece with no letter or digit ("–", "…") says nothing; "2030" does.
-        spans = [(s, e) for s, e in spans if any(ch.isalnum() for ch in doc[s:e].text)]
+        spans = [
+            span for span in spans if any(ch.isalnum() for ch in block.text[slice(*chars[span])])
+        ]
         if not spans:
             continue
-        for (s, e), tags in zip(spans, tagger.tag_doc(doc, spans), strict=True):
-            span = doc[s:e]
-            src_start, src_end, line_start, line_end = block.source_span(
-                span.start_char, span.end_char
-            )
+        for span, tags in zip(spans, tagger.tag_doc(doc, spans), strict=True):
+            start_char, end_char = chars[span]
+            src_start, src_end, line_start, line_end = block.source_span(start_char, end_char)
             statements.append(
                 Statement(
-                    text=span.text.strip(),
+                    text=block.text[start_char:end_char].strip(),
                     source=name,
                     line_start=line_start,
                     line_end=line_end,
@@ -176,8 +196,8 @@ def parse_source(
                     section=block.section,
                     section_shift=block.section_shift,
                     prompt=block.prompt,
-                    lemmas=" ".join(t.lemma_ for t in span if not t.is_space),
-                    forms=" ".join(t.lower_ for t in span if not t.is_space),
+                    lemmas=" ".join(t.lemma_ for t in doc[span[0] : span[1]] if not t.is_space),
+                    forms=" ".join(t.lower_ for t in doc[span[0] : span[1]] if not t.is_space),
                     tags=tags,
                 )
             )
@@ -241,11 +261,15 @@ def ingest(
     recursive: bool = False,
     max_bytes: int = reading.DEFAULT_MAX_BYTES,
     progress: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> IngestReport:
     """Ingest notes files into the corpus.
 
     Each file becomes a session; with ``session_id`` all files form one session. A file
-    that fails is reported in ``failures`` and the others are still stored.
+    that fails is reported in ``failures`` and the others are still stored. Each session
+    is stored as soon as its file is parsed, so memory holds one file at a time. With
+    ``jobs`` > 1, that many processes read, parse and tag the files (in file order), each
+    with a tagger of its own built from ``tagger.taxonomy``.
     """
     if session_id is not None:
         valid_session_id(session_id)
@@ -261,21 +285,23 @@ def ingest(
     report.failures.extend(problems)
     known = corpus.known_boilerplate()
 
-    parsed: list[ParsedSource] = []
-    for path in files:
-        if progress:
-            progress(str(path))
-        try:
-            text = reading.read_notes(path, max_bytes=max_bytes)
-            source = parse_source(text, path.name, tagger, known)
-            source.path = str(path)
-        except InputError as exc:
-            report.failures.append(str(exc))
-            report.errors.append(exc)
-            continue
-        parsed.append(source)
+    def parsed_sources() -> Iterator[ParsedSource]:
+        results = _parse_files(files, tagger, known, max_bytes, jobs)
+        for path, result in zip(files, results, strict=True):
+            if progress:
+                progress(str(path))
+            try:
+                source = result()
+            except InputError as exc:
+                report.failures.append(str(exc))
+                report.errors.append(exc)
+                continue
+            yield source
 
-    groups = [parsed] if session_id is not None else [[p] for p in parsed]
+    parsed = parsed_sources()
+    groups: Iterable[list[ParsedSource]] = (
+        [list(parsed)] if session_id is not None else ([p] for p in parsed)
+    )
     for group in groups:
         if not group:
             continue
@@ -286,6 +312,107 @@ def ingest(
         except SynthError as exc:
             report.failures.append(str(exc))
     return report
+
+
+def read_and_parse(
+    path: Path, tagger: Tagger, known: set[str], max_bytes: int = reading.DEFAULT_MAX_BYTES
+) -> ParsedSource:
+    """Read one notes file and parse it into tagged statements; raises ``InputError``."""
+    text = reading.read_notes(path, max_bytes=max_bytes)
+    source = parse_source(text, path.name, tagger, known)
+    source.path = str(path)
+    return source
+
+
+def _parse_files(
+    files: list[Path], tagger: Tagger, known: set[str], max_bytes: int, jobs: int
+) -> Iterator[Callable[[], ParsedSource]]:
+    """For each file in order, a call that returns its parsed source or raises its error."""
+    if jobs <= 1 or len(files) < 2:
+        for path in files:
+            yield functools.partial(read_and_parse, path, tagger, known, max_bytes)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Not "fork": the parent may hold threads (progress display) and an open database,
+    # which a forked child must not inherit. A fork server that has imported spaCy once
+    # starts each worker in a fraction of the time a fresh interpreter takes.
+    context: BaseContext = multiprocessing.get_context("spawn")
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        forkserver = multiprocessing.get_context("forkserver")
+        forkserver.set_forkserver_preload(["synth.nlp", "synth.tagging", "synth.ingest"])
+        context = forkserver
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(tagger.taxonomy,),
+    ) as pool:
+        # A few files ahead of the one being stored, so that parsed files waiting to be
+        # stored never pile up in memory.
+        ahead = 2 * jobs
+        pending: collections.deque[Future[_PackedSource]] = collections.deque()
+        queue = iter(files)
+        try:
+            for path in itertools.islice(queue, ahead):
+                pending.append(pool.submit(_worker_parse, path, known, max_bytes))
+            while pending:
+                future = pending.popleft()
+                for path in itertools.islice(queue, 1):
+                    pending.append(pool.submit(_worker_parse, path, known, max_bytes))
+                yield functools.partial(_unpack, future)
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+_WORKER_TAGGER: Tagger | None = None
+
+
+def _start_worker(taxonomy: Taxonomy) -> None:
+    global _WORKER_TAGGER
+    _WORKER_TAGGER = Tagger(taxonomy)
+
+
+# A statement as plain values: unpickling dataclasses took the storing process longer
+# than storing them (cProfile of ingest --jobs 2). Fields are named from the dataclasses,
+# so a field added to them travels too.
+_STATEMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Statement) if f.name != "tags")
+_TAGSET_FIELDS = tuple(f.name for f in dataclasses.fields(TagSet) if f.name != "evidence")
+_EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(Evidence))
+_PackedStatement = tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[Any, ...]]]
+_PackedSource = tuple[ParsedSource, list[_PackedStatement]]
+
+
+def _worker_parse(path: Path, known: set[str], max_bytes: int) -> _PackedSource:
+    assert _WORKER_TAGGER is not None, "worker started without a tagger"
+    source = read_and_parse(path, _WORKER_TAGGER, known, max_bytes)
+    packed: list[_PackedStatement] = [
+        (
+            tuple(getattr(st, name) for name in _STATEMENT_FIELDS),
+            tuple(getattr(st.tags, name) for name in _TAGSET_FIELDS),
+            [tuple(getattr(e, name) for name in _EVIDENCE_FIELDS) for e in st.tags.evidence],
+        )
+        for st in source.statements
+    ]
+    source.statements = []
+    return source, packed
+
+
+def _unpack(future: Future[_PackedSource]) -> ParsedSource:
+    source, packed = future.result()
+    source.statements = [
+        Statement(
+            **dict(zip(_STATEMENT_FIELDS, values, strict=True)),
+            tags=TagSet(
+                **dict(zip(_TAGSET_FIELDS, tag_values, strict=True)),
+                evidence=[Evidence(*e) for e in evidence],
+            ),
+        )
+        for values, tag_values, evidence in packed
+    ]
+    return source
 
 
 def _store_group(

@@ -44,6 +44,10 @@ def _word_hits(term: Term, lower: str, lemma: str, text: str) -> bool:
     return False
 
 
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
 class Tagger:
     """Tags statements (spaCy spans) with labels of the three dimensions."""
 
@@ -86,6 +90,7 @@ class Tagger:
             self._lower_matcher.add(key, [self.nlp.make_doc(term.value)])
             self._lemma_matcher.add(key, [self.nlp(term.value)])
         self._cache: dict[tuple[str, str], tuple[_Hit, ...]] = {}
+        self._id_cache: dict[tuple[int, int, int], tuple[_Hit, ...]] = {}
 
     def _token_hits(self, text: str, lower: str, lemma: str) -> tuple[_Hit, ...]:
         key = (text, lemma)
@@ -111,10 +116,28 @@ class Tagger:
             for match_id, start, end in matcher(doc):
                 phrase_matches.append((start, end, strings[match_id]))
         phrase_matches = sorted(set(phrase_matches))
+        # One pass over the tokens, looked up by string ids: reading each token's strings
+        # and flags again in every span cost more than the lookups (cProfile of ingest).
+        cache = self._id_cache
+        word_hits = [
+            (i, hits)
+            for i, hits in enumerate(
+                cache[key] if key in cache else self._id_hits(key)
+                for key in [(t.orth, t.lower, t.lemma) for t in doc]
+            )
+            if hits
+        ]
         results: list[TagSet] = []
         for span_start, span_end in spans:
-            results.append(self._tag_span(doc, span_start, span_end, phrase_matches))
+            results.append(self._tag_span(doc, span_start, span_end, phrase_matches, word_hits))
         return results
+
+    def _id_hits(self, key: tuple[int, int, int]) -> tuple[_Hit, ...]:
+        strings = self.nlp.vocab.strings
+        text, lower, lemma = strings[key[0]], strings[key[1]], strings[key[2]]
+        hits = self._token_hits(text, lower, lemma) if _has_letter(text) else ()
+        self._id_cache[key] = hits
+        return hits
 
     def _tag_span(
         self,
@@ -122,6 +145,7 @@ class Tagger:
         span_start: int,
         span_end: int,
         phrase_matches: list[tuple[int, int, str]],
+        word_hits: list[tuple[int, tuple[_Hit, ...]]],
     ) -> TagSet:
         base = doc[span_start].idx if span_end > span_start else 0
         positive: list[
@@ -136,11 +160,10 @@ class Tagger:
                 excluded.update((dim, label, i) for i in range(start, end))
             else:
                 positive.append((start, end, dim, label, term))
-        for i in range(span_start, span_end):
-            token = doc[i]
-            if not token.is_alpha and not any(ch.isalpha() for ch in token.text):
+        for i, hits in word_hits:
+            if not span_start <= i < span_end:
                 continue
-            for hit in self._token_hits(token.text, token.lower_, token.lemma_):
+            for hit in hits:
                 if hit.exclude:
                     excluded.add((hit.dimension, hit.label, i))
                 else:

@@ -50,6 +50,15 @@ def ingest_cli(
     max_size: Annotated[
         float, typer.Option("--max-size", help="Largest file to read, in MB.")
     ] = 50.0,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Processes that parse and tag files in parallel (for large batches).",
+        ),
+    ] = 1,
     taxonomy: TaxonomyOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -90,6 +99,7 @@ def ingest_cli(
                 recursive=recursive,
                 max_bytes=int(max_size * 1024 * 1024),
                 progress=step,
+                jobs=jobs,
             )
         for r in report.results:
             if r.status == "unchanged":

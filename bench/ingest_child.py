@@ -1,0 +1,77 @@
+"""Ingest a folder in a process of its own and report time and peak memory as JSON.
+
+Run by ``bench/run.py`` so that the peak resident memory is that of one ingest only.
+The tagger is built before the clock starts: start-up is measured on its own.
+
+    python bench/ingest_child.py NOTES_DIR CORPUS_DB [--jobs N] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import pstats
+import resource
+import sys
+import time
+from pathlib import Path
+
+from synth import resources, taxonomy
+from synth.ingest import ingest
+from synth.store import Corpus
+from synth.tagging import Tagger
+
+
+def peak_rss_kb() -> int:
+    """Peak resident memory of this process in kB.
+
+    ``ru_maxrss`` survives fork and exec, so a child started by a large parent would
+    report the parent's size; Linux's VmHWM belongs to this process's own memory map.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("notes", type=Path)
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--profile", action="store_true", help="cProfile the ingest (stderr)")
+    args = parser.parse_args()
+
+    tagger = Tagger(taxonomy.load(resources.taxonomy_path(None)))
+    profile = cProfile.Profile() if args.profile else None
+    with Corpus(args.corpus) as db:
+        start = time.perf_counter()
+        if profile:
+            profile.enable()
+        report = ingest([args.notes], db, tagger, jobs=args.jobs)
+        if profile:
+            profile.disable()
+        seconds = time.perf_counter() - start
+    if profile:
+        text = io.StringIO()
+        pstats.Stats(profile, stream=text).sort_stats("tottime").print_stats(25)
+        sys.stderr.write(text.getvalue())
+    json.dump(
+        {
+            "seconds": seconds,
+            "sessions": len(report.results),
+            "statements": sum(r.statements for r in report.results),
+            "failures": report.failures,
+            "session_ids": [r.session_id for r in report.results[:2]],
+            "peak_rss_mb": peak_rss_kb() / 1024,
+        },
+        sys.stdout,
+    )
+
+
+if __name__ == "__main__":
+    main()
