@@ -161,6 +161,30 @@ def _char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return doc[start].idx, last.idx + len(last)
 
 
+def _word_strings(doc: Doc, strings: dict[int, str]) -> list[tuple[str, str] | None]:
+    """(lowercase form, lemma) of each token, None for whitespace tokens.
+
+    Read through arrays of string ids (cached per id): a Token object per word costs more
+    than the rest of storing the lemmas for search.
+    """
+    from spacy.attrs import IS_SPACE, LEMMA, LOWER
+
+    store = doc.vocab.strings
+    out: list[tuple[str, str] | None] = []
+    for lower_id, lemma_id, space in doc.to_array([LOWER, LEMMA, IS_SPACE]).tolist():
+        if space:
+            out.append(None)
+            continue
+        lower = strings.get(lower_id)
+        if lower is None:
+            lower = strings[lower_id] = store[lower_id]
+        lemma = strings.get(lemma_id)
+        if lemma is None:
+            lemma = strings[lemma_id] = store[lemma_id]
+        out.append((lower, lemma))
+    return out
+
+
 def parse_source(
     text: str, name: str, tagger: Tagger, known_boilerplate: set[str] | None = None
 ) -> ParsedSource:
@@ -170,6 +194,7 @@ def parse_source(
     )
     statements: list[Statement] = []
     docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
+    strings: dict[int, str] = {}
     for block, doc in zip(seg.blocks, docs, strict=True):
         spans = [(0, len(doc))] if block.kind == "bullet" else sentence_spans(doc)
         # Texts cut from the block's text (which is doc.text: spaCy keeps every character)
@@ -181,6 +206,7 @@ def parse_source(
         ]
         if not spans:
             continue
+        words = _word_strings(doc, strings)
         for span, tags in zip(spans, tagger.tag_doc(doc, spans), strict=True):
             start_char, end_char = chars[span]
             src_start, src_end, line_start, line_end = block.source_span(start_char, end_char)
@@ -196,8 +222,8 @@ def parse_source(
                     section=block.section,
                     section_shift=block.section_shift,
                     prompt=block.prompt,
-                    lemmas=" ".join(t.lemma_ for t in doc[span[0] : span[1]] if not t.is_space),
-                    forms=" ".join(t.lower_ for t in doc[span[0] : span[1]] if not t.is_space),
+                    lemmas=" ".join(w[1] for w in words[span[0] : span[1]] if w),
+                    forms=" ".join(w[0] for w in words[span[0] : span[1]] if w),
                     tags=tags,
                 )
             )
