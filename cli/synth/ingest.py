@@ -18,7 +18,7 @@ from synth import parsing, reading
 from synth.errors import InputError, StoreError, SynthError
 from synth.models import KINDS, Evidence, Heading, Session, Statement, TagSet
 from synth.store import Corpus, slugify, valid_session_id
-from synth.tagging import Tagger, classify_heading
+from synth.tagging import Tagger
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -189,9 +189,7 @@ def parse_source(
     text: str, name: str, tagger: Tagger, known_boilerplate: set[str] | None = None
 ) -> ParsedSource:
     """Parse normalised text into tagged statements with provenance."""
-    seg = parsing.segment(
-        text, lambda h: classify_heading(tagger.taxonomy, h), known_boilerplate or ()
-    )
+    seg = parsing.segment(text, tagger.classify_heading, known_boilerplate or ())
     statements: list[Statement] = []
     docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
     strings: dict[int, str] = {}

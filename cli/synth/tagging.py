@@ -52,10 +52,14 @@ class Tagger:
     """Tags statements (spaCy spans) with labels of the three dimensions."""
 
     def __init__(self, taxonomy: Taxonomy, nlp: Language | None = None) -> None:
+        from spacy.attrs import LEMMA, LOWER, ORTH
         from spacy.matcher import PhraseMatcher
 
         from synth import nlp as nlp_module
 
+        # Token keys read as one array per doc: a Token object per word cost more.
+        self._heading_cache: dict[str, str | None] = {}
+        self._key_attrs = [ORTH, LOWER, LEMMA]
         self.taxonomy = taxonomy
         self.nlp: Language = nlp if nlp is not None else nlp_module.pipeline()
         self._order = {
@@ -119,11 +123,13 @@ class Tagger:
         # One pass over the tokens, looked up by string ids: reading each token's strings
         # and flags again in every span cost more than the lookups (cProfile of ingest).
         cache = self._id_cache
+        keys: list[tuple[int, int, int]] = [
+            tuple(row) for row in doc.to_array(self._key_attrs).tolist()
+        ]
         word_hits = [
             (i, hits)
             for i, hits in enumerate(
-                cache[key] if key in cache else self._id_hits(key)
-                for key in [(t.orth, t.lower, t.lemma) for t in doc]
+                cache[key] if key in cache else self._id_hits(key) for key in keys
             )
             if hits
         ]
@@ -190,6 +196,13 @@ class Tagger:
             getattr(tags, dim).extend(labels)
         tags.evidence = evidence
         return tags
+
+    def classify_heading(self, heading: str) -> str | None:
+        """``classify_heading`` for this tagger's taxonomy, cached per heading text."""
+        cache = self._heading_cache
+        if heading not in cache:
+            cache[heading] = classify_heading(self.taxonomy, heading)
+        return cache[heading]
 
     def tag_texts(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[TagSet]:
         """Tag each text as one statement."""
