@@ -252,3 +252,17 @@ def test_an_id_taken_by_a_concurrent_ingest_gets_the_next_free_id(
     assert result.exit_code == 0, result.output
     with Corpus(corpus) as db:
         assert [s.id for s in db.sessions()] == ["mote", "mote-2"]
+
+
+def test_the_same_notes_are_stored_once_even_when_two_writes_race(tmp_path: Path) -> None:
+    from synth.models import Session
+
+    with Corpus(tmp_path / "c.db") as db:
+        first = Session("a", "A", None, "other", ["a.txt"])
+        second = Session("b", "B", None, "other", ["a.txt"])
+        source = [("a.txt", "a.txt", "0" * 64, "text")]
+        db.write_session(first, "same-hash", source, [], unique_content=True)
+        # The second ingest checked before the first wrote; the write itself refuses.
+        with pytest.raises(StoreError, match="already stored as session 'a'"):
+            db.write_session(second, "same-hash", source, [], unique_content=True)
+        assert [s.id for s in db.sessions()] == ["a"]

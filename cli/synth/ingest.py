@@ -505,6 +505,7 @@ def _store_group_once(
         statements,
         boilerplate=set().union(*(p.boilerplate_keys for p in group)),
         replace=replace,
+        unique_content=session_id is None and not replace,
     )
     tagged = sum(1 for p in group for st in p.statements if not st.tags.is_empty())
     return IngestResult(

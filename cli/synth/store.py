@@ -242,9 +242,14 @@ class Corpus:
         statements: Iterable[tuple[int, Statement]],
         boilerplate: Iterable[str] = (),
         replace: bool = False,
+        unique_content: bool = False,
     ) -> int:
         """Store a session atomically. ``sources`` are (name, path, sha256, text);
-        ``statements`` are (source index, statement). Returns the statement count."""
+        ``statements`` are (source index, statement). Returns the statement count.
+
+        With ``unique_content`` the write fails (``StoreError``) when a session with the
+        same content hash exists; the check runs under the write lock, so two ingests of
+        the same notes at once store them once."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
         count = 0
         with self.transaction() as db:
@@ -254,6 +259,8 @@ class Corpus:
                 raise StoreError(
                     f"session '{session.id}' already exists; use --replace or another --session"
                 )
+            if unique_content and (existing := self.session_by_hash(content_hash)):
+                raise StoreError(f"the same notes are already stored as session '{existing}'")
             db.execute(
                 "INSERT INTO sessions (id, title, date, kind, content_hash, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",

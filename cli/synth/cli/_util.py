@@ -85,7 +85,9 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
                 raise
             raise fail(str(exc), exc.exit_code) from None
         except KeyboardInterrupt:
-            raise fail("interrupted; stored data is unchanged", 130) from None
+            raise fail(
+                "interrupted; sessions stored before are kept, the one being written is not", 130
+            ) from None
 
     return wrapper
 
