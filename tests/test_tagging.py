@@ -78,3 +78,22 @@ def test_dev_gold_scores_above_the_target(tagger: Tagger) -> None:
     for dim in ("shifts", "concepts"):
         assert scores[dim].micro_f1 >= 0.85, dim
         assert scores[dim].micro_precision >= 0.85, dim
+
+
+@pytest.mark.parametrize(
+    ("text", "dimension", "label", "expected"),
+    [
+        ("Jag vill ha någon som känner mig.", "concepts", "kontinuitet", True),
+        ("Jag känner mig trygg hemma.", "concepts", "kontinuitet", False),
+        ("Ett familjecentrerat arbetssätt.", "concepts", "individ-i-centrum", True),
+        ("Hon arbetar på familjecentralen.", "concepts", "individ-i-centrum", False),
+        ("Ordföranden hälsar alla välkomna.", "shifts", "proaktiv", False),
+        ("Jag kan själv hantera ärenden som rör min hälsa.", "shifts", "proaktiv", False),
+        ("Insatser som främjar hälsa i skolan.", "shifts", "proaktiv", True),
+        ("Siffrorna för respektive kommun.", "concepts", "respekt-jamlikhet", False),
+    ],
+)
+def test_false_friends_of_the_field(
+    tagger: Tagger, text: str, dimension: str, label: str, expected: bool
+) -> None:
+    assert (label in tagger.tag_text(text).labels(dimension)) is expected
