@@ -184,10 +184,13 @@ class Tagger:
             if (dim, label, start, end) in spans_seen:
                 continue  # two terms of one label on the same words: one piece of evidence
             spans_seen.add((dim, label, start, end))
-            char_start = doc[start].idx - base
-            last = doc[end - 1]
-            char_end = last.idx + len(last.text) - base
-            evidence.append(Evidence(dim, label, term, doc[start:end].text, char_start, char_end))
+            first = doc[start]
+            last = first if end - start == 1 else doc[end - 1]
+            # One word (most evidence) without building a Span.
+            words = first.text if last is first else doc[start:end].text
+            char_start = first.idx - base
+            char_end = last.idx + len(last) - base
+            evidence.append(Evidence(dim, label, term, words, char_start, char_end))
             seen.add((dim, label))
         for dim in DIMENSIONS:
             labels = sorted(
