@@ -49,6 +49,13 @@ TaxonomyOption = Annotated[
         show_default=False,
     ),
 ]
+NoRedactOption = Annotated[
+    bool,
+    typer.Option("--no-redact", help="Keep identity numbers, e-mail and phone numbers."),
+]
+TemplatesOption = Annotated[
+    Path | None, typer.Option("--templates", help="Folder of templates.", show_default=False)
+]
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback of errors.", hidden=True)
 ]

@@ -11,7 +11,9 @@ import typer
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    NoRedactOption,
     TaxonomyOption,
+    TemplatesOption,
     app,
     err,
     fail,
@@ -141,12 +143,8 @@ def diff_cli(
     min_count: Annotated[
         int, typer.Option("--min-count", help="Emerging words occur at least this often in B.")
     ] = 3,
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep identity numbers, e-mail and phones.")
-    ] = False,
-    templates: Annotated[
-        Path | None, typer.Option("--templates", help="Folder of templates.", show_default=False)
-    ] = None,
+    no_redact: NoRedactOption = False,
+    templates: TemplatesOption = None,
     taxonomy: TaxonomyOption = None,
     debug: DebugOption = False,
 ) -> None:

@@ -11,6 +11,7 @@ import typer
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    NoRedactOption,
     TaxonomyOption,
     app,
     err,
@@ -40,10 +41,7 @@ def export_cli(
     all_sessions: Annotated[
         bool, typer.Option("--all", help="Export every stored session.")
     ] = False,
-    no_redact: Annotated[
-        bool,
-        typer.Option("--no-redact", help="Keep identity numbers, e-mail and phone numbers."),
-    ] = False,
+    no_redact: NoRedactOption = False,
     corpus: CorpusOption = None,
     taxonomy: TaxonomyOption = None,
     debug: DebugOption = False,

@@ -10,6 +10,7 @@ import typer
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    NoRedactOption,
     TaxonomyOption,
     app,
     err,
@@ -54,9 +55,7 @@ def search_cli(
     ] = 40,
     corpus: CorpusOption = None,
     fmt: Annotated[str, typer.Option("--format", help="lines or json.")] = "lines",
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep identity numbers, e-mail and phones.")
-    ] = False,
+    no_redact: NoRedactOption = False,
     taxonomy: TaxonomyOption = None,
     debug: DebugOption = False,
 ) -> None:

@@ -11,6 +11,7 @@ from rich.table import Table
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    NoRedactOption,
     TaxonomyOption,
     app,
     fail,
@@ -32,9 +33,7 @@ def show_cli(
     label: Annotated[
         str | None, typer.Option("--label", help="Only statements with this label id.")
     ] = None,
-    no_redact: Annotated[
-        bool, typer.Option("--no-redact", help="Keep identity numbers, e-mail and phone numbers.")
-    ] = False,
+    no_redact: NoRedactOption = False,
     taxonomy: TaxonomyOption = None,
     debug: DebugOption = False,
 ) -> None:

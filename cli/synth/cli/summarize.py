@@ -11,7 +11,9 @@ import typer
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    NoRedactOption,
     TaxonomyOption,
+    TemplatesOption,
     app,
     err,
     fail,
@@ -38,18 +40,13 @@ def summarize_cli(
         str,
         typer.Option("--template", help="handout, brief, full, or the path of your own .j2 file."),
     ] = "handout",
-    templates: Annotated[
-        Path | None, typer.Option("--templates", help="Folder of templates.", show_default=False)
-    ] = None,
+    templates: TemplatesOption = None,
     lang: Annotated[str, typer.Option("--lang", help="Language of the labels: sv or en.")] = "sv",
     chart: Annotated[
         Path | None,
         typer.Option("--chart", help="Also draw shifts and concepts as a PNG bar chart here."),
     ] = None,
-    no_redact: Annotated[
-        bool,
-        typer.Option("--no-redact", help="Keep identity numbers, e-mail and phone numbers."),
-    ] = False,
+    no_redact: NoRedactOption = False,
     threshold: Annotated[
         float | None,
         typer.Option(

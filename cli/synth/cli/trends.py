@@ -12,6 +12,7 @@ from synth.cli._util import (
     CorpusOption,
     DebugOption,
     TaxonomyOption,
+    TemplatesOption,
     app,
     err,
     fail,
@@ -81,9 +82,7 @@ def trends_cli(
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Also draw a heatmap to this PNG file.")
     ] = None,
-    templates: Annotated[
-        Path | None, typer.Option("--templates", help="Folder of templates.", show_default=False)
-    ] = None,
+    templates: TemplatesOption = None,
     taxonomy: TaxonomyOption = None,
     debug: DebugOption = False,
 ) -> None:
