@@ -53,7 +53,6 @@ class SimplemmaLemmatizer:
 
     def __init__(self) -> None:
         self._lemmas = lemmas.shared()
-        self.cache = self._lemmas.cache
         self._ids: dict[int, int] = {}  # string id of the lowercase form -> of its lemma
 
     def lemma(self, lower: str) -> str:

@@ -93,14 +93,10 @@ class Tagger:
             self._phrases[key] = (label.dimension, label.id, term.raw, excl)
             self._lower_matcher.add(key, [self.nlp.make_doc(term.value)])
             self._lemma_matcher.add(key, [self.nlp(term.value)])
-        self._cache: dict[tuple[str, str], tuple[_Hit, ...]] = {}
         self._id_cache: dict[tuple[int, int, int], tuple[_Hit, ...]] = {}
 
     def _token_hits(self, text: str, lower: str, lemma: str) -> tuple[_Hit, ...]:
-        key = (text, lemma)
-        hits = self._cache.get(key)
-        if hits is not None:
-            return hits
+        """The terms one word hits (uncached; ``_id_hits`` caches per word type)."""
         found: list[_Hit] = []
         for cand in (lower, lemma):
             for label, term, excl in self._exact.get(cand, ()):
@@ -108,9 +104,7 @@ class Tagger:
         for label, term, excl in self._stems:
             if _word_hits(term, lower, lemma, text):
                 found.append(_Hit(label.dimension, label.id, term.raw, excl))
-        hits = tuple(dict.fromkeys(found))
-        self._cache[key] = hits
-        return hits
+        return tuple(dict.fromkeys(found))
 
     def tag_doc(self, doc: Doc, spans: Sequence[tuple[int, int]]) -> list[TagSet]:
         """Tag each token span ``(start, end)`` of ``doc``; evidence offsets are span-relative."""
