@@ -8,7 +8,7 @@ import functools
 import hashlib
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
@@ -18,13 +18,11 @@ from synth import parsing, reading
 from synth.errors import InputError, StoreError, SynthError
 from synth.models import KINDS, Evidence, Heading, Session, Statement, TagSet
 from synth.store import Corpus, slugify, valid_session_id
-from synth.tagging import Tagger
+from synth.tagging import Tagger, WordType
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
     from multiprocessing.context import BaseContext
-
-    from spacy.tokens import Doc
 
     from synth.taxonomy import Taxonomy
 
@@ -118,34 +116,38 @@ def guess_kind(name: str, text: str, headings: list[Heading]) -> str:
 QUOTES = "\"”“'»«"
 
 
-def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+def sentence_spans(
+    words: Sequence[WordType], sent_starts: Sequence[int], spaces: Sequence[int]
+) -> list[tuple[int, int]]:
     """Sentences of a paragraph as token spans, with quotes kept in their sentence.
 
+    ``words`` are the paragraph's tokens, ``sent_starts`` their SENT_START values (1 on
+    the first token of a sentence) and ``spaces`` whether whitespace follows each one.
     spaCy's sentencizer attaches an opening quote after a full stop to the sentence
     before it, and splits ``Tänk "vad kan jag göra?" istället …`` after the question.
     """
-    spans = [[s.start, s.end] for s in doc.sents]
+    bounds = [i for i, start in enumerate(sent_starts) if start == 1 or i == 0]
+    bounds.append(len(words))
+    spans = [[a, b] for a, b in itertools.pairwise(bounds)]
     # An opening quote (space before, none after) belongs to the next sentence.
     for i in range(len(spans) - 1):
         end = spans[i][1]
-        last = doc[end - 1]
         if (
             end - 1 > spans[i][0]
-            and last.text in QUOTES
-            and doc[end - 2].whitespace_
-            and not last.whitespace_
+            and words[end - 1].text in QUOTES
+            and spaces[end - 2]
+            and not spaces[end - 1]
         ):
             spans[i][1] -= 1
             spans[i + 1][0] -= 1
     merged: list[list[int]] = []
     for span in spans:
-        first = doc[span[0]]
         if (
             merged
-            and first.text[:1].islower()
-            and doc[merged[-1][1] - 1].text in QUOTES
+            and words[span[0]].text[:1].islower()
+            and words[merged[-1][1] - 1].text in QUOTES
             and merged[-1][1] - 2 >= merged[-1][0]
-            and doc[merged[-1][1] - 2].text in "?!"
+            and words[merged[-1][1] - 2].text in "?!"
         ):
             merged[-1][1] = span[1]
         else:
@@ -153,61 +155,44 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
     return [(a, b) for a, b in merged if b > a]
 
 
-def _char_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Character offsets of the tokens ``start:end`` in ``doc.text``, as ``Span`` has them."""
-    if end <= start:
-        return (0, 0)  # an empty span: its text has no letters and is dropped
-    last = doc[end - 1]
-    return doc[start].idx, last.idx + len(last)
-
-
-def _word_strings(doc: Doc, strings: dict[int, str]) -> list[tuple[str, str] | None]:
-    """(lowercase form, lemma) of each token, None for whitespace tokens.
-
-    Read through arrays of string ids (cached per id): a Token object per word costs more
-    than the rest of storing the lemmas for search.
-    """
-    from spacy.attrs import IS_SPACE, LEMMA, LOWER
-
-    store = doc.vocab.strings
-    out: list[tuple[str, str] | None] = []
-    for lower_id, lemma_id, space in doc.to_array([LOWER, LEMMA, IS_SPACE]).tolist():
-        if space:
-            out.append(None)
-            continue
-        lower = strings.get(lower_id)
-        if lower is None:
-            lower = strings[lower_id] = store[lower_id]
-        lemma = strings.get(lemma_id)
-        if lemma is None:
-            lemma = strings[lemma_id] = store[lemma_id]
-        out.append((lower, lemma))
-    return out
-
-
 def parse_source(
     text: str, name: str, tagger: Tagger, known_boilerplate: set[str] | None = None
 ) -> ParsedSource:
     """Parse normalised text into tagged statements with provenance."""
+    from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+
     seg = parsing.segment(text, tagger.classify_heading, known_boilerplate or ())
     statements: list[Statement] = []
     docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
-    strings: dict[int, str] = {}
+    # Every token is read through arrays of ids and offsets and its cached word type: a
+    # Token or Span object per word cost more than the tagging (cProfile of ingest).
+    attrs = [ORTH, IDX, SENT_START, SPACY]
     for block, doc in zip(seg.blocks, docs, strict=True):
-        spans = [(0, len(doc))] if block.kind == "bullet" else sentence_spans(doc)
+        if not len(doc):
+            continue
+        orths, starts, sent_starts, spaces = doc.to_array(attrs).T.tolist()
+        words = tagger.word_types(doc, orths)
+        spans = (
+            [(0, len(doc))]
+            if block.kind == "bullet"
+            else sentence_spans(words, sent_starts, spaces)
+        )
         # Texts cut from the block's text (which is doc.text: spaCy keeps every character)
-        # by character offsets: Span.text and Doc.text walk every token again.
-        chars = {span: _char_range(doc, *span) for span in spans}
+        # by character offsets.
+        chars = {
+            span: (starts[span[0]], starts[span[1] - 1] + len(words[span[1] - 1].text))
+            for span in spans
+        }
         # A piece with no letter or digit ("–", "…") says nothing; "2030" does.
         spans = [
             span for span in spans if any(ch.isalnum() for ch in block.text[slice(*chars[span])])
         ]
         if not spans:
             continue
-        words = _word_strings(doc, strings)
-        for span, tags in zip(spans, tagger.tag_doc(doc, spans), strict=True):
+        for span, tags in zip(spans, tagger.tag_doc(doc, spans, words), strict=True):
             start_char, end_char = chars[span]
             src_start, src_end, line_start, line_end = block.source_span(start_char, end_char)
+            span_words = [w for w in words[span[0] : span[1]] if not w.space]
             statements.append(
                 Statement(
                     text=block.text[start_char:end_char].strip(),
@@ -220,8 +205,8 @@ def parse_source(
                     section=block.section,
                     section_shift=block.section_shift,
                     prompt=block.prompt,
-                    lemmas=" ".join(w[1] for w in words[span[0] : span[1]] if w),
-                    forms=" ".join(w[0] for w in words[span[0] : span[1]] if w),
+                    lemmas=" ".join(w.lemma for w in span_words),
+                    forms=" ".join(w.lower for w in span_words),
                     tags=tags,
                 )
             )

@@ -8,6 +8,7 @@ the speed and are not used.)
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,6 +27,17 @@ class _Hit:
     label: str
     term: str
     exclude: bool
+
+
+@dataclass(frozen=True)
+class WordType:
+    """A word as written, once per corpus: its lower case, lemma and taxonomy hits."""
+
+    text: str
+    lower: str
+    lemma: str
+    space: bool
+    hits: tuple[_Hit, ...]
 
 
 def _word_hits(term: Term, lower: str, lemma: str, text: str) -> bool:
@@ -52,14 +64,15 @@ class Tagger:
     """Tags statements (spaCy spans) with labels of the three dimensions."""
 
     def __init__(self, taxonomy: Taxonomy, nlp: Language | None = None) -> None:
-        from spacy.attrs import LEMMA, LOWER, ORTH
+        from spacy.attrs import ORTH
         from spacy.matcher import PhraseMatcher
 
         from synth import nlp as nlp_module
 
-        # Token keys read as one array per doc: a Token object per word cost more.
+        # Tokens are read as one array of string ids per doc: a Token object per word
+        # cost more than the matching (cProfile of ingest).
         self._heading_cache: dict[str, str | None] = {}
-        self._key_attrs = [ORTH, LOWER, LEMMA]
+        self._orth = ORTH
         self.taxonomy = taxonomy
         self.nlp: Language = nlp if nlp is not None else nlp_module.pipeline()
         self._order = {
@@ -93,10 +106,10 @@ class Tagger:
             self._phrases[key] = (label.dimension, label.id, term.raw, excl)
             self._lower_matcher.add(key, [self.nlp.make_doc(term.value)])
             self._lemma_matcher.add(key, [self.nlp(term.value)])
-        self._id_cache: dict[tuple[int, int, int], tuple[_Hit, ...]] = {}
+        self._types: dict[int, WordType] = {}
 
     def _token_hits(self, text: str, lower: str, lemma: str) -> tuple[_Hit, ...]:
-        """The terms one word hits (uncached; ``_id_hits`` caches per word type)."""
+        """The terms one word hits (uncached; ``word_types`` caches per word type)."""
         found: list[_Hit] = []
         for cand in (lower, lemma):
             for label, term, excl in self._exact.get(cand, ()):
@@ -106,38 +119,71 @@ class Tagger:
                 found.append(_Hit(label.dimension, label.id, term.raw, excl))
         return tuple(dict.fromkeys(found))
 
-    def tag_doc(self, doc: Doc, spans: Sequence[tuple[int, int]]) -> list[TagSet]:
-        """Tag each token span ``(start, end)`` of ``doc``; evidence offsets are span-relative."""
+    def word_types(self, doc: Doc, orths: Sequence[int] | None = None) -> list[WordType]:
+        """The word type of each token of ``doc`` (``orths``: its ORTH ids, if read already).
+
+        Types are cached by the string id of the text as written: the pipeline's lower
+        case and lemma are functions of it, so each type is looked up and matched once.
+        """
+        cache = self._types
+        if orths is None:
+            orths = doc.to_array(self._orth).tolist()
+        return [
+            cache[orth] if orth in cache else self._new_type(doc, i, orth)
+            for i, orth in enumerate(orths)
+        ]
+
+    def _new_type(self, doc: Doc, i: int, orth: int) -> WordType:
+        token = doc[i]
+        text, lower, lemma = token.text, token.lower_, token.lemma_
+        hits = self._token_hits(text, lower, lemma) if _has_letter(text) else ()
+        word = WordType(text, lower, lemma, token.is_space, hits)
+        self._types[orth] = word
+        return word
+
+    def tag_doc(
+        self,
+        doc: Doc,
+        spans: Sequence[tuple[int, int]],
+        types: Sequence[WordType] | None = None,
+    ) -> list[TagSet]:
+        """Tag each token span ``(start, end)`` of ``doc``; evidence offsets are span-relative.
+
+        ``types`` are ``word_types(doc)`` when the caller has them already.
+        """
         phrase_matches: list[tuple[int, int, str]] = []
         strings = self.nlp.vocab.strings
         for matcher in (self._lower_matcher, self._lemma_matcher):
             for match_id, start, end in matcher(doc):
                 phrase_matches.append((start, end, strings[match_id]))
         phrase_matches = sorted(set(phrase_matches))
-        # One pass over the tokens, looked up by string ids: reading each token's strings
-        # and flags again in every span cost more than the lookups (cProfile of ingest).
-        cache = self._id_cache
-        keys: list[tuple[int, int, int]] = [
-            tuple(row) for row in doc.to_array(self._key_attrs).tolist()
-        ]
-        word_hits = [
-            (i, hits)
-            for i, hits in enumerate(
-                cache[key] if key in cache else self._id_hits(key) for key in keys
-            )
-            if hits
-        ]
+        phrase_starts = [m[0] for m in phrase_matches]
+        if types is None:
+            types = self.word_types(doc)
+        word_hits = [(i, t.hits) for i, t in enumerate(types) if t.hits]
+        hit_positions = [i for i, _ in word_hits]
         results: list[TagSet] = []
+        # Each span takes the matches inside it by bisection: a paragraph of many
+        # sentences would otherwise scan every match of the paragraph for each one.
         for span_start, span_end in spans:
-            results.append(self._tag_span(doc, span_start, span_end, phrase_matches, word_hits))
+            results.append(
+                self._tag_span(
+                    doc,
+                    span_start,
+                    span_end,
+                    phrase_matches[
+                        bisect_left(phrase_starts, span_start) : bisect_left(
+                            phrase_starts, span_end
+                        )
+                    ],
+                    word_hits[
+                        bisect_left(hit_positions, span_start) : bisect_left(
+                            hit_positions, span_end
+                        )
+                    ],
+                )
+            )
         return results
-
-    def _id_hits(self, key: tuple[int, int, int]) -> tuple[_Hit, ...]:
-        strings = self.nlp.vocab.strings
-        text, lower, lemma = strings[key[0]], strings[key[1]], strings[key[2]]
-        hits = self._token_hits(text, lower, lemma) if _has_letter(text) else ()
-        self._id_cache[key] = hits
-        return hits
 
     def _tag_span(
         self,
@@ -147,13 +193,13 @@ class Tagger:
         phrase_matches: list[tuple[int, int, str]],
         word_hits: list[tuple[int, tuple[_Hit, ...]]],
     ) -> TagSet:
-        base = doc[span_start].idx if span_end > span_start else 0
+        """The tags of one span from the matches starting inside it."""
         positive: list[
             tuple[int, int, str, str, str]
         ] = []  # (tok_start, tok_end, dim, label, term)
         excluded: set[tuple[str, str, int]] = set()
         for start, end, key in phrase_matches:
-            if start < span_start or end > span_end:
+            if end > span_end:
                 continue
             dim, label, term, excl = self._phrases[key]
             if excl:
@@ -161,14 +207,15 @@ class Tagger:
             else:
                 positive.append((start, end, dim, label, term))
         for i, hits in word_hits:
-            if not span_start <= i < span_end:
-                continue
             for hit in hits:
                 if hit.exclude:
                     excluded.add((hit.dimension, hit.label, i))
                 else:
                     positive.append((i, i + 1, hit.dimension, hit.label, hit.term))
         tags = TagSet()
+        if not positive:
+            return tags
+        base = doc[span_start].idx
         evidence: list[Evidence] = []
         seen: set[tuple[str, str]] = set()
         spans_seen: set[tuple[str, str, int, int]] = set()
