@@ -165,6 +165,40 @@ def test_a_corpus_of_schema_1_is_migrated_and_searchable(tmp_path: Path) -> None
     assert [h.text for h in result.hits] == ["Äldre anteckning om trygghet."]
 
 
+def test_a_corpus_of_schema_2_indexes_old_and_new_statements_once(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "v2.db"
+    db = sqlite3.connect(path)
+    for version in (1, 2):
+        db.executescript(store._MIGRATIONS[version])
+    db.execute("INSERT INTO sessions VALUES ('v2', 'V2', '2022-03-01', 'other', 'h', 't')")
+    db.execute("INSERT INTO sources VALUES (1, 'v2', 0, 'v.txt', 'v.txt', 's', 'x')")
+    db.execute(  # indexed by schema 2's insert trigger
+        "INSERT INTO statements (session_id, source_id, position, text, kind, line_start,"
+        " line_end, char_start, char_end, lemmas, forms) VALUES ('v2', 1, 1,"
+        " 'Vi samordnade resurserna.', 'bullet', 1, 1, 0, 1, 'vi samordna resurs',"
+        " 'vi samordnade resurserna')"
+    )
+    db.execute("PRAGMA user_version = 2")
+    db.commit()
+    db.close()
+    (tmp_path / "later.txt").write_text(LATER, encoding="utf-8")
+    result = run("ingest", tmp_path / "later.txt", "--corpus", path)
+    assert result.exit_code == 0, result.output
+    assert texts(path, "samordna") == [
+        "Vi samordnade resurserna.",
+        "Vårdcentralerna vill samordna sina scheman.",
+    ]
+    with Corpus(path) as corpus:
+        corpus.db.execute("INSERT INTO statements_fts (statements_fts) VALUES ('integrity-check')")
+        corpus.db.execute(
+            "CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, statements_fts, 'row')"
+        )
+        counts = dict(corpus.db.execute("SELECT term, cnt FROM temp.terms").fetchall())
+    # The index holds each statement once, old (schema 2 trigger) and new (write_session).
+    assert counts["vårdcentralerna"] == 1 and counts["resurserna"] == 1
+    assert counts["samordna"] == 3  # two lemmas and one word as written
+
+
 def test_a_word_of_the_corpus_is_lemmatized_as_at_ingest_without_the_pipeline(
     notes_corpus: Path,
 ) -> None:

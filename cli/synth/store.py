@@ -20,7 +20,7 @@ from pathlib import Path
 from synth.errors import StoreError
 from synth.models import DIMENSIONS, Evidence, Session, Statement, TagSet
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_CORPUS = Path("corpus") / "synth.db"
 
 _MIGRATIONS: dict[int, str] = {
@@ -101,6 +101,14 @@ _MIGRATIONS: dict[int, str] = {
         VALUES ('delete', old.id, old.text, old.lemmas);
         INSERT INTO statements_fts (rowid, text, lemmas) VALUES (new.id, new.text, new.lemmas);
     END;
+    """,
+    # New statements are indexed by write_session in one INSERT … SELECT per batch: the
+    # per-row insert trigger cost three times as much (a sixth of the ingest time). The
+    # delete and update triggers stay. The (session_id, position) index repeated the one
+    # that the UNIQUE constraint of that pair already keeps.
+    3: """
+    DROP TRIGGER statements_fts_insert;
+    DROP INDEX statements_session;
     """,
 }
 
@@ -315,12 +323,20 @@ class Corpus:
     def _insert_statements(
         db: sqlite3.Connection, rows: list[tuple[object, ...]], tag_rows: list[tuple[object, ...]]
     ) -> None:
-        """Insert statement rows and then their tag rows; empties both lists."""
+        """Insert statement rows, index them for search, insert their tag rows; empties
+        both lists. Statement rows carry consecutive ids."""
+        if not rows:
+            return
         db.executemany(
             "INSERT INTO statements (id, session_id, source_id, position, text, kind,"
             " line_start, line_end, char_start, char_end, section, section_shift, prompt,"
             " lemmas, forms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
+        )
+        db.execute(
+            "INSERT INTO statements_fts (rowid, text, lemmas)"
+            " SELECT id, text, lemmas FROM statements WHERE id BETWEEN ? AND ?",
+            (rows[0][0], rows[-1][0]),
         )
         db.executemany(
             "INSERT INTO tags (statement_id, session_id, dimension, label, evidence)"
