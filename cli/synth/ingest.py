@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import collections
-import dataclasses
 import functools
 import hashlib
 import itertools
@@ -12,12 +11,18 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from synth import parsing, reading
 from synth.errors import InputError, StoreError, SynthError
-from synth.models import KINDS, Evidence, Heading, Session, Statement, TagSet
-from synth.store import Corpus, slugify, valid_session_id
+from synth.models import KINDS, Heading, Session, Statement
+from synth.store import (
+    Corpus,
+    StatementRecord,
+    slugify,
+    statement_record,
+    valid_session_id,
+)
 from synth.tagging import Tagger, WordType
 
 if TYPE_CHECKING:
@@ -62,6 +67,16 @@ class ParsedSource:
     statements: list[Statement]
     boilerplate_keys: set[str]
     boilerplate: list[tuple[int, int]]
+    # The statements as stored (``store.statement_record``), when a worker process made
+    # them; ``statements`` is then empty.
+    records: list[StatementRecord] | None = None
+
+    def statement_records(self) -> Iterator[StatementRecord]:
+        if self.records is not None:
+            yield from self.records
+        else:
+            for st in self.statements:
+                yield statement_record(st)
 
 
 @dataclass
@@ -361,7 +376,7 @@ def _parse_files(
         # A few files ahead of the one being stored, so that parsed files waiting to be
         # stored never pile up in memory.
         ahead = 2 * jobs
-        pending: collections.deque[Future[_PackedSource]] = collections.deque()
+        pending: collections.deque[Future[ParsedSource]] = collections.deque()
         queue = iter(files)
         try:
             for path in itertools.islice(queue, ahead):
@@ -370,7 +385,7 @@ def _parse_files(
                 future = pending.popleft()
                 for path in itertools.islice(queue, 1):
                     pending.append(pool.submit(_worker_parse, path, known, max_bytes))
-                yield functools.partial(_unpack, future)
+                yield future.result
         finally:
             for future in pending:
                 future.cancel()
@@ -384,43 +399,12 @@ def _start_worker(taxonomy: Taxonomy) -> None:
     _WORKER_TAGGER = Tagger(taxonomy)
 
 
-# A statement as plain values: unpickling dataclasses took the storing process longer
-# than storing them (cProfile of ingest --jobs 2). Fields are named from the dataclasses,
-# so a field added to them travels too.
-_STATEMENT_FIELDS = tuple(f.name for f in dataclasses.fields(Statement) if f.name != "tags")
-_TAGSET_FIELDS = tuple(f.name for f in dataclasses.fields(TagSet) if f.name != "evidence")
-_EVIDENCE_FIELDS = tuple(f.name for f in dataclasses.fields(Evidence))
-_PackedStatement = tuple[tuple[Any, ...], tuple[Any, ...], list[tuple[Any, ...]]]
-_PackedSource = tuple[ParsedSource, list[_PackedStatement]]
-
-
-def _worker_parse(path: Path, known: set[str], max_bytes: int) -> _PackedSource:
+def _worker_parse(path: Path, known: set[str], max_bytes: int) -> ParsedSource:
+    """Parse a file in a worker; its statements travel as records (plain tuples)."""
     assert _WORKER_TAGGER is not None, "worker started without a tagger"
     source = read_and_parse(path, _WORKER_TAGGER, known, max_bytes)
-    packed: list[_PackedStatement] = [
-        (
-            tuple(getattr(st, name) for name in _STATEMENT_FIELDS),
-            tuple(getattr(st.tags, name) for name in _TAGSET_FIELDS),
-            [tuple(getattr(e, name) for name in _EVIDENCE_FIELDS) for e in st.tags.evidence],
-        )
-        for st in source.statements
-    ]
+    source.records = list(source.statement_records())
     source.statements = []
-    return source, packed
-
-
-def _unpack(future: Future[_PackedSource]) -> ParsedSource:
-    source, packed = future.result()
-    source.statements = [
-        Statement(
-            **dict(zip(_STATEMENT_FIELDS, values, strict=True)),
-            tags=TagSet(
-                **dict(zip(_TAGSET_FIELDS, tag_values, strict=True)),
-                evidence=[Evidence(*e) for e in evidence],
-            ),
-        )
-        for values, tag_values, evidence in packed
-    ]
     return source
 
 
@@ -480,19 +464,24 @@ def _store_group_once(
         sid = base if replace else corpus.unique_session_id(base)
     is_replacement = replace and corpus.session_exists(sid)
     session = Session(sid, the_title, the_date, the_kind, [p.name for p in group])
-    statements: Iterator[tuple[int, Statement]] = (
-        (i, st) for i, p in enumerate(group) for st in p.statements
-    )
+    tagged = 0
+
+    def records() -> Iterator[tuple[int, StatementRecord]]:
+        nonlocal tagged
+        for i, p in enumerate(group):
+            for record in p.statement_records():
+                tagged += bool(record[1])
+                yield i, record
+
     n = corpus.write_session(
         session,
         content_hash,
         [(p.name, p.path, hashlib.sha256(p.text.encode()).hexdigest(), p.text) for p in group],
-        statements,
+        records(),
         boilerplate=set().union(*(p.boilerplate_keys for p in group)),
         replace=replace,
         unique_content=session_id is None and not replace,
     )
-    tagged = sum(1 for p in group for st in p.statements if not st.tags.is_empty())
     return IngestResult(
         sid,
         the_title,

@@ -147,6 +147,46 @@ def _statements(script: str) -> Iterator[str]:
             buffer = ""
 
 
+# A statement as the values stored for it: its columns (``RECORD_COLUMNS``) and its tags as
+# (dimension, label, evidence JSON). Plain tuples: ingest workers build them and the
+# storing process takes them as they are (rebuilding dataclasses from a worker's results
+# and encoding the evidence took it longer than storing them, cProfile of --jobs 2).
+StatementRecord = tuple[tuple[object, ...], list[tuple[str, str, str]]]
+RECORD_COLUMNS = (
+    "text",
+    "kind",
+    "line_start",
+    "line_end",
+    "char_start",
+    "char_end",
+    "section",
+    "section_shift",
+    "prompt",
+    "lemmas",
+    "forms",
+)
+
+_INSERT_STATEMENT = (
+    f"INSERT INTO statements (id, session_id, source_id, position, {', '.join(RECORD_COLUMNS)})"
+    f" VALUES ({', '.join('?' * (4 + len(RECORD_COLUMNS)))})"
+)
+
+
+def tag_records(tags: TagSet) -> list[tuple[str, str, str]]:
+    """(dimension, label, evidence as JSON) for each label of a tag set."""
+    records: list[tuple[str, str, str]] = []
+    for dim in DIMENSIONS:
+        for label in tags.labels(dim):
+            ev = [e.as_dict() for e in tags.evidence if e.dimension == dim and e.label == label]
+            records.append((dim, label, json.dumps(ev, ensure_ascii=False)))
+    return records
+
+
+def statement_record(st: Statement) -> StatementRecord:
+    """The values stored for a statement (see ``StatementRecord``)."""
+    return tuple(getattr(st, name) for name in RECORD_COLUMNS), tag_records(st.tags)
+
+
 def default_corpus() -> Path:
     env = os.environ.get("SYNTH_CORPUS")
     return Path(env) if env else DEFAULT_CORPUS
@@ -247,13 +287,14 @@ class Corpus:
         session: Session,
         content_hash: str,
         sources: list[tuple[str, str, str, str]],
-        statements: Iterable[tuple[int, Statement]],
+        statements: Iterable[tuple[int, Statement | StatementRecord]],
         boilerplate: Iterable[str] = (),
         replace: bool = False,
         unique_content: bool = False,
     ) -> int:
         """Store a session atomically. ``sources`` are (name, path, sha256, text);
-        ``statements`` are (source index, statement). Returns the statement count.
+        ``statements`` are (source index, statement or its ``statement_record``), in
+        order. Returns the statement count.
 
         With ``unique_content`` the write fails (``StoreError``) when a session with the
         same content hash exists; the check runs under the write lock, so two ingests of
@@ -288,29 +329,12 @@ class Corpus:
             first_id = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM statements").fetchone()[0])
             rows: list[tuple[object, ...]] = []
             tag_rows: list[tuple[object, ...]] = []
-            for source_index, st in statements:
+            for source_index, item in statements:
                 count += 1
-                st.position = count
-                rows.append(
-                    (
-                        first_id + count,
-                        session.id,
-                        source_ids[source_index],
-                        count,
-                        st.text,
-                        st.kind,
-                        st.line_start,
-                        st.line_end,
-                        st.char_start,
-                        st.char_end,
-                        st.section,
-                        st.section_shift,
-                        st.prompt,
-                        st.lemmas,
-                        st.forms,
-                    )
-                )
-                tag_rows.extend(self._tag_rows(first_id + count, session.id, st.tags))
+                columns, tags = statement_record(item) if isinstance(item, Statement) else item
+                statement_id = first_id + count
+                rows.append((statement_id, session.id, source_ids[source_index], count, *columns))
+                tag_rows.extend((statement_id, session.id, *tag) for tag in tags)
                 if len(rows) >= _BATCH:
                     self._insert_statements(db, rows, tag_rows)
             self._insert_statements(db, rows, tag_rows)
@@ -327,12 +351,7 @@ class Corpus:
         both lists. Statement rows carry consecutive ids."""
         if not rows:
             return
-        db.executemany(
-            "INSERT INTO statements (id, session_id, source_id, position, text, kind,"
-            " line_start, line_end, char_start, char_end, section, section_shift, prompt,"
-            " lemmas, forms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        db.executemany(_INSERT_STATEMENT, rows)
         db.execute(
             "INSERT INTO statements_fts (rowid, text, lemmas)"
             " SELECT id, text, lemmas FROM statements WHERE id BETWEEN ? AND ?",
@@ -347,24 +366,13 @@ class Corpus:
         tag_rows.clear()
 
     @staticmethod
-    def _tag_rows(statement_id: int, session_id: str, tags: TagSet) -> list[tuple[object, ...]]:
-        rows: list[tuple[object, ...]] = []
-        for dim in DIMENSIONS:
-            for label in tags.labels(dim):
-                ev = [e.as_dict() for e in tags.evidence if e.dimension == dim and e.label == label]
-                rows.append(
-                    (statement_id, session_id, dim, label, json.dumps(ev, ensure_ascii=False))
-                )
-        return rows
-
-    @classmethod
     def _insert_tags(
-        cls, db: sqlite3.Connection, statement_id: int, session_id: str, tags: TagSet
+        db: sqlite3.Connection, statement_id: int, session_id: str, tags: TagSet
     ) -> None:
         db.executemany(
             "INSERT INTO tags (statement_id, session_id, dimension, label, evidence)"
             " VALUES (?, ?, ?, ?, ?)",
-            cls._tag_rows(statement_id, session_id, tags),
+            [(statement_id, session_id, *tag) for tag in tag_records(tags)],
         )
 
     def replace_tags(self, session_id: str, tagged: Iterable[tuple[int, TagSet]]) -> int:
