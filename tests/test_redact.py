@@ -27,3 +27,16 @@ def test_email_and_phone_are_masked() -> None:
 def test_dates_and_counts_are_not_phone_numbers() -> None:
     text = "Mötet 2024-03-14 samlade 120 deltagare, 5 400 personer berörs."
     assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        "070 12 34 56 070 12 34 56",
+        "0480-12 34 56 0480-65 43 21",
+        "070-123 45 67 070-765 43 21",
+        "+46 70 123 45 67 070 12 34 56",
+    ],
+)
+def test_two_phone_numbers_in_a_row_are_both_masked(numbers: str) -> None:
+    assert redact(f"Ring {numbers} i dag.") == "Ring [telefon] [telefon] i dag."

@@ -15,8 +15,9 @@ MASK_PHONE = "[telefon]"
 # 10 or 12 digits, optionally with - or + before the last four (YYMMDD-NNNN, YYYYMMDDNNNN).
 _ID_RE = re.compile(r"(?<![\d-])((?:19|20)?\d{6})[-+ ]?(\d{4})(?![\d])")
 _EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Swedish numbers: 07x-xxx xx xx, 0480-123 45, +46 70 123 45 67; at least 7 digits.
-_PHONE_RE = re.compile(r"(?<![\w+])(?:\+46|0046|0)[\s-]?\d{1,3}(?:[\s-]?\d){5,9}(?![\w])")
+# Swedish numbers: 07x-xxx xx xx, 0480-123 45, +46 70 123 45 67: 6 to 9 digits after the
+# leading 0 or +46 (no more, or a number would take the "0" that begins the next one).
+_PHONE_RE = re.compile(r"(?<![\w+])(?:\+46|0046|0)[\s-]?\d(?:[\s-]?\d){5,8}(?![\w])")
 
 
 def luhn_ok(digits: str) -> bool:
