@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, SEED_000, need
-from synth.condense import condense, key_phrases
+from synth.condense import condense, cut_phrase, key_phrases
 from synth.handout import build_context, short_phrase
 from synth.models import Statement
 from synth.store import Corpus
@@ -119,10 +119,24 @@ def test_long_statements_are_cut_to_a_phrase_in_their_own_words() -> None:
         assert kept.rstrip(".") in text
 
 
+def test_a_cut_phrase_does_not_dangle_on_a_function_word() -> None:
+    texts = [
+        "Bygga strukturer för att samarbetet ska hålla över tid",
+        "Vi ska våga backa och göra om när något inte fungerar",
+    ]
+    assert key_phrases(texts, max_words=5)[0] == "Bygga strukturer …"
+    phrase = cut_phrase("och göra ett bra jobb för".split(), leading=True, trailing=True)
+    assert phrase == "… göra ett bra jobb …"
+    assert cut_phrase(["och", "göra"], leading=True, trailing=False) == "… och göra"
+
+
 def test_prompts_are_shortened_from_their_start() -> None:
     prompt = "Vad skulle Kalmar län uppnå med denna förflyttning?"
     assert short_phrase(prompt, max_words=4) == "Vad skulle Kalmar …"
     assert short_phrase("Vad behövs?", max_words=4) == "Vad behövs?"
+    assert short_phrase("Vad behövs för att göra denna förflyttning?", max_words=4) == (
+        "Vad behövs …"
+    )
 
 
 def point_count(handout: str) -> int:
@@ -174,7 +188,7 @@ def test_handout_has_header_overview_shifts_concepts_themes_other_and_sources(
     assert re.search(r"(?m)^\| Samordning \| \d+ \| █+ \|$", text)
     for shift in re.split(r"(?m)^## ", text)[2:6]:
         prompts = re.findall(r"(?m)^### (.+)$", shift)
-        assert prompts == ["Vad skulle länet …", "Vad behövs för …"], shift
+        assert prompts == ["Vad skulle länet …", "Vad behövs …"], shift
     assert re.search(r"(?m)^- \*\*Samordning\*\* \(\d+\): ”.+” \[#\d+\]", text)
 
 

@@ -218,7 +218,7 @@ def key_phrases(texts: Sequence[str], max_words: int) -> list[str]:
             continue
         head = words[: first_clause(words)]
         if 2 <= len(head) <= max_words and sum(content[w] for w in head) >= 2:
-            out.append(" ".join(head).rstrip(_TRIM + ".!?") + " …")
+            out.append(cut_phrase(head, leading=False, trailing=True))
             continue
         size = max_words - 1
         # A phrase never runs across the end of a sentence or clause.
@@ -235,14 +235,33 @@ def key_phrases(texts: Sequence[str], max_words: int) -> list[str]:
                 key=lambda i: (sum(content[w] for w in words[i : i + size]), content[words[i]], -i),
             )
         end = start + size
-        phrase = " ".join(words[start:end])
-        if end < len(words):
-            phrase = phrase.rstrip(_TRIM + ".!?") + " …"
-        out.append(("… " if start else "") + phrase)
+        out.append(cut_phrase(words[start:end], leading=start > 0, trailing=end < len(words)))
     return out
 
 
 _TRIM = " ,;:–—-"
+# Words a phrase does not end on where words were cut away after it (nor begin with where
+# words were cut before it): "Bygga strukturer för att …" reads as "Bygga strukturer …".
+_DANGLING = frozenset(
+    "och eller men samt att som för till i på av med om från åt mot hos under efter"
+    " en ett den det de är var så när än utan både vad".split()
+)
+
+
+def cut_phrase(words: Sequence[str], *, leading: bool, trailing: bool) -> str:
+    """Words cut from a longer text, with an ellipsis on each side that lost words.
+
+    Function words at a cut are dropped as well (at least two words are kept).
+    """
+    kept = list(words)
+    while trailing and len(kept) > 2 and kept[-1].lower().strip(_TRIM + ".!?") in _DANGLING:
+        kept.pop()
+    while leading and len(kept) > 2 and kept[0].lower().strip(_TRIM) in _DANGLING:
+        kept.pop(0)
+    phrase = " ".join(kept)
+    if trailing:
+        phrase = phrase.rstrip(_TRIM + ".!?") + " …"
+    return "… " + phrase if leading else phrase
 
 
 def first_clause(words: Sequence[str]) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synth.condense import first_clause
+from synth.condense import cut_phrase, first_clause
 from synth.errors import TemplateError
 from synth.models import Session, Statement
 from synth.redact import redact as redact_text
@@ -209,7 +209,7 @@ def short_phrase(text: str, max_words: int = PHRASE_WORDS) -> str:
     head = words[: first_clause(words)]
     if not 2 <= len(head) <= max_words:
         head = words[: max_words - 1]
-    return " ".join(head).rstrip(" ,;:–—-") + " …"
+    return cut_phrase(head, leading=False, trailing=True)
 
 
 def bar(count: int, top: int, width: int = BAR_WIDTH) -> str:
