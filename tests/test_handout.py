@@ -125,7 +125,7 @@ def test_a_cut_phrase_does_not_dangle_on_a_function_word() -> None:
         "Vi ska våga backa och göra om när något inte fungerar",
     ]
     assert key_phrases(texts, max_words=5)[0] == "Bygga strukturer …"
-    phrase = cut_phrase("och göra ett bra jobb för".split(), leading=True, trailing=True)
+    phrase = cut_phrase(["och", "göra", "ett", "bra", "jobb", "för"], leading=True, trailing=True)
     assert phrase == "… göra ett bra jobb …"
     assert cut_phrase(["och", "göra"], leading=True, trailing=False) == "… och göra"
 

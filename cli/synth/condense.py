@@ -243,8 +243,40 @@ _TRIM = " ,;:–—-"
 # Words a phrase does not end on where words were cut away after it (nor begin with where
 # words were cut before it): "Bygga strukturer för att …" reads as "Bygga strukturer …".
 _DANGLING = frozenset(
-    "och eller men samt att som för till i på av med om från åt mot hos under efter"
-    " en ett den det de är var så när än utan både vad".split()
+    [
+        "och",
+        "eller",
+        "men",
+        "samt",
+        "att",
+        "som",
+        "för",
+        "till",
+        "i",
+        "på",
+        "av",
+        "med",
+        "om",
+        "från",
+        "åt",
+        "mot",
+        "hos",
+        "under",
+        "efter",
+        "en",
+        "ett",
+        "den",
+        "det",
+        "de",
+        "är",
+        "var",
+        "så",
+        "när",
+        "än",
+        "utan",
+        "både",
+        "vad",
+    ]
 )
 
 
