@@ -139,6 +139,27 @@ def test_hand_computed_significance_of_ten_against_thirty_in_a_hundred(
     assert (change.verdict, change.stars) == ("up", "***")
 
 
+def test_one_change_at_p_under_five_percent_among_several_labels_is_not_significant(
+    corpus_path: Path, taxonomy: Taxonomy
+) -> None:
+    # kontinuitet 10 → 21 of 100 (p 0.030); trygghet and samordning do not move (p ≥ 0.86):
+    # three labels tested, so the adjusted q of kontinuitet is 3 × 0.030.
+    before = [["kontinuitet", "trygghet", "samordning"]] * 10 + [["trygghet", "samordning"]] * 10
+    after = [["kontinuitet", "trygghet", "samordning"]] * 21
+    with Corpus(corpus_path) as db:
+        write(db, "before", "2022-01-28", before + [["samordning"]] + [[]] * 79)
+        write(db, "after", "2022-10-14", after + [[]] * 79)
+        result = compare.diff(db, taxonomy, ["before"], ["after"])
+    by_label = {c.label: c for c in result.labels}
+    change = by_label["kontinuitet"]
+    assert change.p == pytest.approx(0.0301, abs=1e-3)
+    assert change.q == pytest.approx(3 * change.p)  # not significant after adjustment
+    assert (change.verdict, change.stars, change.notable) == ("no clear change", "", False)
+    assert by_label["trygghet"].q == pytest.approx(1.0) and by_label["samordning"].q is not None
+    absent = [c for c in result.labels if c.status == "absent"]
+    assert absent and all(c.q is None for c in absent)
+
+
 def test_labels_on_one_side_only_are_new_or_gone_and_small_counts_get_no_star(
     corpus_path: Path, taxonomy: Taxonomy
 ) -> None:

@@ -68,3 +68,13 @@ def test_swapping_the_sides_gives_the_same_p_value(a: tuple[int, int], b: tuple[
     assert forward.test == backward.test
     assert forward.p == pytest.approx(backward.p, rel=1e-9)
     assert 0.0 < forward.p <= 1.0
+
+
+def test_benjamini_hochberg_gives_the_values_of_r_p_adjust() -> None:
+    p = [0.001, 0.008, 0.039, 0.041, 0.042, 0.06, 0.074, 0.205, 0.212, 0.216]
+    # p.adjust(p, "BH") in R
+    expected = [0.01, 0.04, 0.084, 0.084, 0.084, 0.1, 0.10571, 0.216, 0.216, 0.216]
+    assert stats.benjamini_hochberg(p) == pytest.approx(expected, abs=1e-5)
+    shuffled = [p[i] for i in (9, 0, 4, 2)]
+    assert stats.benjamini_hochberg(shuffled) == pytest.approx([0.216, 0.004, 0.056, 0.056])
+    assert stats.benjamini_hochberg([]) == []

@@ -69,6 +69,9 @@ class LabelChange:
     test: str | None  # "g2" or "fisher"; None when no statement has the label
     statistic: float | None
     p: float | None
+    # p adjusted for testing every label of the diff at once (Benjamini–Hochberg); None
+    # when there is no test or too few statements
+    q: float | None = None
     example_a: Example | None = None
     example_b: Example | None = None
 
@@ -94,7 +97,7 @@ class LabelChange:
 
     @property
     def significant(self) -> bool:
-        return self.p is not None and not self.too_few and self.p < ALPHA
+        return self.q is not None and self.q < ALPHA
 
     @property
     def verdict(self) -> str:
@@ -109,7 +112,7 @@ class LabelChange:
 
     @property
     def stars(self) -> str:
-        return stats.stars(self.p) if self.significant and self.p is not None else ""
+        return stats.stars(self.q) if self.significant and self.q is not None else ""
 
     @property
     def notable(self) -> bool:
@@ -260,10 +263,16 @@ def diff(
             statistic=result.statistic if result else None,
             p=result.p if result else None,
         )
-        if change.notable:
-            change.example_a = _example(corpus, a_ids, b_ids, "a", dimension, label_id)
-            change.example_b = _example(corpus, a_ids, b_ids, "b", dimension, label_id)
         changes.append(change)
+    tested = [c for c in changes if c.p is not None and not c.too_few]
+    for change, q in zip(
+        tested, stats.benjamini_hochberg([c.p or 0.0 for c in tested]), strict=True
+    ):
+        change.q = q
+    for change in changes:
+        if change.notable:
+            change.example_a = _example(corpus, a_ids, b_ids, "a", change.dimension, change.label)
+            change.example_b = _example(corpus, a_ids, b_ids, "b", change.dimension, change.label)
     terms, words_a, words_b = emerging_terms(
         corpus, taxonomy, a_ids, b_ids, top=emerging, min_count=min_count
     )
@@ -563,6 +572,7 @@ def diff_to_dict(result: Diff, redacted: bool = True) -> dict[str, Any]:
                 "test": c.test,
                 "statistic": c.statistic,
                 "p": c.p,
+                "q": c.q,
                 "significant": c.significant,
                 "stars": c.stars,
                 "status": c.status,

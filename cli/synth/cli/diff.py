@@ -63,6 +63,7 @@ def _tables(data: dict[str, Any]) -> list[RenderableType]:
         table.add_column("B", justify="right")
         table.add_column("change", justify="right")
         table.add_column("p", justify="right")
+        table.add_column("q", justify="right")
         table.add_column("", justify="left")
         for r in rows:
             verdict = r["verdict"] + (f" {r['stars']}" if r["stars"] else "")
@@ -75,6 +76,7 @@ def _tables(data: dict[str, Any]) -> list[RenderableType]:
                 f"{r['b']['statements']} ({_pct(r['b']['share'])})",
                 f"{r['change_pp']:+.1f} pp",
                 _p(r["p"]),
+                _p(r["q"]),
                 verdict,
                 style=style,
             )
