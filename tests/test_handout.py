@@ -130,6 +130,17 @@ def test_a_cut_phrase_does_not_dangle_on_a_function_word() -> None:
     assert cut_phrase(["och", "göra"], leading=True, trailing=False) == "… och göra"
 
 
+def test_a_quotation_cut_in_two_is_closed_at_the_cut() -> None:
+    assert cut_phrase('Tänk "vad kan jag'.split(), leading=False, trailing=True) == (
+        'Tänk "vad kan jag …"'
+    )
+    assert cut_phrase('jag göra?" istället'.split(), leading=True, trailing=False) == (
+        '… "jag göra?" istället'
+    )
+    whole = 'Säg "ja" oftare'.split()
+    assert cut_phrase(whole, leading=False, trailing=True) == 'Säg "ja" oftare …'
+
+
 def test_prompts_are_shortened_from_their_start() -> None:
     prompt = "Vad skulle Kalmar län uppnå med denna förflyttning?"
     assert short_phrase(prompt, max_words=4) == "Vad skulle Kalmar …"

@@ -293,6 +293,13 @@ def cut_phrase(words: Sequence[str], *, leading: bool, trailing: bool) -> str:
     phrase = " ".join(kept)
     if trailing:
         phrase = phrase.rstrip(_TRIM + ".!?") + " …"
+    # A quotation cut in two is closed (or opened) where the cut is: 'Tänk "vad kan …"'.
+    for mark in '"”':
+        if phrase.count(mark) % 2:
+            if trailing:
+                phrase += mark
+            elif leading:
+                phrase = mark + phrase
     return "… " + phrase if leading else phrase
 
 
