@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from conftest import EXAMPLES, SEED_000, need
+from synth.ingest import find_day_month
 from synth.store import Corpus
 
 
@@ -150,3 +153,34 @@ def test_installed_command_runs_from_another_directory(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr
     assert "ok" in out.stderr
+
+
+def test_a_date_without_a_year_is_pointed_out_with_the_option_that_sets_it(
+    run: Any, corpus_path: Path, tmp_path: Path
+) -> None:
+    notes = tmp_path / "lgl-morgon.txt"
+    notes.write_text("LGL 28 januari, kl. 9-12\n\n- Fler och bättre SIP\n", encoding="utf-8")
+    result = run("ingest", notes, "--corpus", corpus_path)
+    assert result.exit_code == 0, result.output
+    assert "no date" in result.stdout
+    assert result.stderr.strip() == (
+        'note: lgl-morgon: "28 januari" has no year; to date the session,'
+        " ingest it again with --replace --date YYYY-01-28"
+    )
+    result = run("ingest", notes, "--corpus", corpus_path, "--replace", "--date", "2022-01-28")
+    assert "2022-01-28" in result.stdout and result.stderr == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("LGL 28 januari, kl. 9-12", ("--01-28", "28 januari")),
+        ("Möte 1 Maj", ("--05-01", "1 Maj")),
+        ("Möte 28 januari 2022", None),  # has its year: find_date takes it
+        ("Möte 31 februari", None),
+        ("Version 2-3 mars", None),
+        ("Inget datum här", None),
+    ],
+)
+def test_a_day_and_month_without_a_year_are_found(text: str, found: Any) -> None:
+    assert find_day_month(text) == found

@@ -131,13 +131,13 @@ def test_a_cut_phrase_does_not_dangle_on_a_function_word() -> None:
 
 
 def test_a_quotation_cut_in_two_is_closed_at_the_cut() -> None:
-    assert cut_phrase('Tänk "vad kan jag'.split(), leading=False, trailing=True) == (
+    assert cut_phrase(["Tänk", '"vad', "kan", "jag"], leading=False, trailing=True) == (
         'Tänk "vad kan jag …"'
     )
-    assert cut_phrase('jag göra?" istället'.split(), leading=True, trailing=False) == (
+    assert cut_phrase(["jag", 'göra?"', "istället"], leading=True, trailing=False) == (
         '… "jag göra?" istället'
     )
-    whole = 'Säg "ja" oftare'.split()
+    whole = ["Säg", '"ja"', "oftare"]
     assert cut_phrase(whole, leading=False, trailing=True) == 'Säg "ja" oftare …'
 
 

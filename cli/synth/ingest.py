@@ -91,6 +91,9 @@ class IngestResult:
     statements: int
     tagged: int
     status: str  # "stored", "replaced", "unchanged"
+    # With no date: a day and month found without a year ("28 januari" -> "--01-28")
+    undated: str | None = None
+    undated_text: str | None = None
 
 
 @dataclass
@@ -113,6 +116,24 @@ def find_date(*texts: str) -> str | None:
                 return date_type(int(m[3]), MONTHS[m[2].lower()], int(m[1])).isoformat()
             except ValueError:
                 continue
+    return None
+
+
+DAY_MONTH_RE = re.compile(
+    r"(?<![\d-])(\d{1,2})\s+(" + "|".join(MONTHS) + r")\b(?!\s+\d)", re.IGNORECASE
+)
+
+
+def find_day_month(*texts: str) -> tuple[str, str] | None:
+    """A day and month written without a year ("28 januari"), as ("--01-28", the text)."""
+    for text in texts:
+        for m in DAY_MONTH_RE.finditer(text):
+            month, day = MONTHS[m[2].lower()], int(m[1])
+            try:
+                date_type(2000, month, day)  # a leap year: 29 februari is a day
+            except ValueError:
+                continue
+            return f"--{month:02d}-{day:02d}", m[0]
     return None
 
 
@@ -482,6 +503,7 @@ def _store_group_once(
         replace=replace,
         unique_content=session_id is None and not replace,
     )
+    day_month = None if the_date else find_day_month(the_title, first.text[:500])
     return IngestResult(
         sid,
         the_title,
@@ -491,4 +513,6 @@ def _store_group_once(
         n,
         tagged,
         "replaced" if is_replacement else "stored",
+        undated=day_month[0] if day_month else None,
+        undated_text=day_month[1] if day_month else None,
     )

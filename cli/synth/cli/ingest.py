@@ -114,6 +114,13 @@ def ingest_cli(
                     f"  · {r.date or 'no date'} · {r.kind} · {r.title}",
                     markup=False,
                 )
+                if r.undated:
+                    err.print(
+                        f'note: {r.session_id}: "{r.undated_text}" has no year; to date the'
+                        f" session, ingest it again with --replace --date YYYY{r.undated[1:]}",
+                        markup=False,
+                        highlight=False,
+                    )
     if debug:
         for error in report.errors:
             err.print("".join(traceback.format_exception(error)), markup=False)
