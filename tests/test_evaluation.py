@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from synth.evaluation import GoldStatement, LabelScore, score
+from synth.evaluation import GoldStatement, LabelScore, evaluate, score
 
 
 def test_kappa_matches_a_hand_computed_case() -> None:
@@ -67,3 +67,16 @@ def test_a_bad_gold_line_names_the_file_and_line(run: Any, tmp_path: Path) -> No
     result = run("eval", gold)
     assert result.exit_code == 2
     assert f"{gold}:2: not valid JSON" in result.output
+
+
+def test_the_shipped_taxonomy_tags_statements_written_apart_from_it(tagger: Any) -> None:
+    # 120 statements written and coded for the project without reading the taxonomy
+    # (40 with no label, ten of them with false friends such as "respektive", "fast"
+    # meaning "although" or "tryggt att mötet flyttades"). A floor, not the target: it
+    # catches a vocabulary change that tags far less, or far more, than it should.
+    report = evaluate(Path(__file__).parent / "data" / "probe-gold.jsonl", tagger)
+    f1 = {d.dimension: d.micro_f1 for d in report.dimensions}
+    precision = {d.dimension: d.micro_precision for d in report.dimensions}
+    assert report.statements == 120
+    assert f1["shifts"] >= 0.65 and f1["concepts"] >= 0.70, f1
+    assert precision["shifts"] >= 0.8 and precision["concepts"] >= 0.75, precision

@@ -97,3 +97,18 @@ def test_false_friends_of_the_field(
     tagger: Tagger, text: str, dimension: str, label: str, expected: bool
 ) -> None:
     assert (label in tagger.tag_text(text).labels(dimension)) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # "klara" as written is read as the adjective "klar" by the lemmatizer
+        ("Hon klarar sig själv hemma", "egna-resurser"),
+        ("Jag klarar det mesta själv om jag får stöd", "egna-resurser"),
+        ("Det måste hänga ihop för patienten", "sammanhallet"),
+    ],
+)
+def test_a_phrase_term_in_base_form_matches_its_inflections(
+    tagger: Tagger, text: str, label: str
+) -> None:
+    assert label in tagger.tag_text(text).concepts

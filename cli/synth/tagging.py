@@ -8,6 +8,7 @@ the speed and are not used.)
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -105,8 +106,27 @@ class Tagger:
             key = f"p{n}"
             self._phrases[key] = (label.dimension, label.id, term.raw, excl)
             self._lower_matcher.add(key, [self.nlp.make_doc(term.value)])
-            self._lemma_matcher.add(key, [self.nlp(term.value)])
+            self._lemma_matcher.add(key, self._lemma_patterns(term.value))
         self._types: dict[int, WordType] = {}
+
+    def _lemma_patterns(self, phrase: str) -> list[Doc]:
+        """Lemma patterns of a phrase term: each word as lemmatized, or as written.
+
+        Terms are written in base form, so a word as written is a lemma too: the
+        lemmatizer reads "klara" (to manage) in "klara det mesta" as the adjective "klar",
+        while "klarar" in a statement gets the lemma "klara"; "det" and "mesta" still have
+        to match as lemmas ("den", "mycket").
+        """
+        from spacy.tokens import Doc
+
+        analysed = self.nlp(phrase)
+        options = [dict.fromkeys((t.lemma_, t.lower_)) for t in analysed]
+        words = [t.text for t in analysed]
+        spaces = [bool(t.whitespace_) for t in analysed]
+        return [
+            Doc(self.nlp.vocab, words=words, spaces=spaces, lemmas=list(lemmas))
+            for lemmas in itertools.product(*options)
+        ]
 
     def _token_hits(self, text: str, lower: str, lemma: str) -> tuple[_Hit, ...]:
         """The terms one word hits (uncached; ``word_types`` caches per word type)."""
