@@ -463,3 +463,17 @@ def test_show_masks_personal_data_and_the_store_keeps_it(run: Any, private_corpu
     assert "811218-9876" in kept and "anna.exempel@kommun.se" in kept
     with Corpus(private_corpus) as db:
         assert any("811218-9876" in s.text for s in db.statements("privat"))
+
+
+def test_notes_not_organised_by_the_shifts_get_no_empty_shift_sections(
+    run: Any, corpus_path: Path
+) -> None:
+    ingest_examples(run, corpus_path)
+    for template in ("handout", "full"):
+        text = summarize(run, corpus_path, USERS, "--template", template)
+        sections = re.findall(r"(?m)^## (.+)$", text)
+        # The user dialogue has one heading that names a shift ("Samordning") and its own
+        # themes; the three shifts it never mentions are left out, not listed as empty.
+        assert "Samordning" in sections and "Bemötande och relationer" in sections
+        assert not {"Person och relation", "Aktiv medskapare"} & set(sections)
+        assert "Inga anteckningar" not in text

@@ -417,6 +417,10 @@ def build_context(
         "shift_rows": shift_rows,
         "concept_rows": concept_rows,
         "shifts": shifts,
+        # Notes organised by the shifts (a group dialogue) show every shift, an empty one
+        # as "no notes"; other notes (a user dialogue with one "Samordning" heading) show
+        # only the shifts that have statements.
+        "by_shift": sum(1 for section in full_shifts if section.groups) >= 2,
         "other_sections": other_sections,
         "other": other,
         "recurring": recurring,
