@@ -91,6 +91,10 @@ def test_dev_gold_scores_above_the_target(tagger: Tagger) -> None:
         ("Jag kan själv hantera ärenden som rör min hälsa.", "shifts", "proaktiv", False),
         ("Insatser som främjar hälsa i skolan.", "shifts", "proaktiv", True),
         ("Siffrorna för respektive kommun.", "concepts", "respekt-jamlikhet", False),
+        ("Man kommer aldrig fram till vårdcentralen.", "concepts", "tillganglighet", True),
+        ("Vi kom inte fram till något beslut.", "concepts", "tillganglighet", False),
+        ("Vi samarbetar med skolan.", "concepts", "tillsammans", True),
+        ("Bilderna läggs på samarbetsytan.", "concepts", "tillsammans", False),
     ],
 )
 def test_false_friends_of_the_field(
