@@ -1,7 +1,7 @@
 """How long condensation takes as sessions grow (run: .venv/bin/python bench/bench_condense.py).
 
 Builds sessions of N statements from the example notes (each with a word of its own, so that
-repeats are near-duplicates rather than exact ones) and times ``synth.condense.condense``.
+repeats are near-duplicates rather than exact ones) and times ``synth.analysis.condense.condense``.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from synth.condense import condense
+from synth.analysis.condense import condense
 from synth.models import Statement
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,10 +12,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from synth import exporting, refi
 from synth.ingest import ingest
+from synth.output import refi
+from synth.output import tabular as exporting
+from synth.pipeline.tagging import Tagger
 from synth.store import Corpus
-from synth.tagging import Tagger
 from synth.taxonomy import load
 
 ROOT = Path(__file__).resolve().parent.parent

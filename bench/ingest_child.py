@@ -20,8 +20,8 @@ from pathlib import Path
 
 from synth import resources, taxonomy
 from synth.ingest import ingest
+from synth.pipeline.tagging import Tagger
 from synth.store import Corpus
-from synth.tagging import Tagger
 
 
 def peak_rss_kb() -> int:

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from synth.reading import read_notes
+from synth.pipeline.reading import read_notes
 
 LINE = "Fler hälsosamtal och gemensam planering med kommunens äldreomsorg nr {n}."
 

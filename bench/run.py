@@ -106,8 +106,9 @@ def rate(words: int, seconds: float) -> str:
 
 def measure_tagging(pool: corpus.Pool, sizes: Sizes) -> tuple[list[Row], float]:
     """Rows for tagging throughput; returns the baseline's words per second too."""
-    from synth import nlp, resources, taxonomy
-    from synth.tagging import Tagger
+    from synth import resources, taxonomy
+    from synth.pipeline import nlp
+    from synth.pipeline.tagging import Tagger
 
     texts = corpus.texts(pool, sizes.tag_words)
     words = sum(len(t.split()) for t in texts)

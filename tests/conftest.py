@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from synth.cli import app
-from synth.tagging import Tagger
+from synth.pipeline.tagging import Tagger
 from synth.taxonomy import Taxonomy, load
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,7 @@ import pytest
 import many_sessions
 from conftest import EXAMPLES, ROOT, SEED_000, SEEDS, need
 from many_sessions import GeneratedCorpus, GeneratedStatement
-from synth import compare
+from synth.analysis import compare
 from synth.models import Session, Statement, TagSet
 from synth.store import Corpus
 from synth.taxonomy import Taxonomy

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from synth.evaluation import GoldStatement, LabelScore, evaluate, score
+from synth.analysis.evaluation import GoldStatement, LabelScore, evaluate, score
 
 
 def test_kappa_matches_a_hand_computed_case() -> None:

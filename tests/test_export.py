@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES
-from synth.exporting import statement_rows, to_csv
 from synth.models import Session, Statement, TagSet
+from synth.output.tabular import statement_rows, to_csv
 from synth.store import Corpus
 
 GROUP = "lgl-2024-03-14-gruppdialog"

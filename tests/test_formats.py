@@ -10,10 +10,10 @@ import pytest
 
 from notes_files import ITEMS, PARAGRAPH, PROMPT, SHIFT, write_docx, write_odt, write_pdf
 from synth.errors import InputError
-from synth.ingest import parse_source
-from synth.reading import join_hyphenated, read_notes, remove_page_furniture
+from synth.pipeline.reading import join_hyphenated, read_notes, remove_page_furniture
+from synth.pipeline.statements import parse_source
+from synth.pipeline.tagging import Tagger
 from synth.store import Corpus
-from synth.tagging import Tagger
 
 SWEDISH = "Äldre på särskilt boende får ökad trygghet.\nÖppna mötesplatser i Åby.\n"
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, SEED_000, need
-from synth.condense import condense, cut_phrase, key_phrases
-from synth.handout import build_context, short_phrase
+from synth.analysis.condense import condense, cut_phrase, key_phrases
+from synth.analysis.handout import build_context, short_phrase
 from synth.models import Statement
 from synth.store import Corpus
 from synth.taxonomy import Taxonomy

@@ -7,8 +7,8 @@ from typing import Any
 
 from conftest import EXAMPLES
 from synth.ingest import ingest
+from synth.pipeline.tagging import Tagger
 from synth.store import Corpus
-from synth.tagging import Tagger
 
 
 def stored(corpus: Path) -> dict[str, list[tuple[str, int, list[str], list[str]]]]:

@@ -18,10 +18,10 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from synth import parsing
-from synth.ingest import parse_source
-from synth.reading import normalise
-from synth.tagging import Tagger, classify_heading
+from synth.pipeline import parsing
+from synth.pipeline.reading import normalise
+from synth.pipeline.statements import parse_source
+from synth.pipeline.tagging import Tagger, classify_heading
 
 MARKUP_PREFIX = re.compile(
     r"^(?:#{1,6})?(?:[-–—•*▪►▼●◦·‣○]|\(?\d{1,2}[.)]|[a-zA-Z]\))?(?:#{1,6})?[*_]*$"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from synth.ingest import parse_source
-from synth.parsing import find_boilerplate
-from synth.tagging import Tagger
+from synth.pipeline.parsing import find_boilerplate
+from synth.pipeline.statements import parse_source
+from synth.pipeline.tagging import Tagger
 
 FOOTER = (
     "Nära vård i samverkan – Exempellän\n\n"

@@ -18,12 +18,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, SEEDS, SHARED, TAXONOMY, need
-from synth import refi
 from synth.ingest import ingest
 from synth.models import DIMENSIONS
+from synth.output import refi
+from synth.pipeline.tagging import Tagger
 from synth.redact import redact
 from synth.store import Corpus
-from synth.tagging import Tagger
 from synth.taxonomy import Taxonomy, check_text, load
 
 REFI = SHARED / "refi-qda"

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from synth import search, store
+from synth.analysis import search
 from synth.store import Corpus
+from synth.store import corpus as store
 
 NOTES = """Arbetsmöte hemsjukvård 2023-05-04
 
@@ -221,7 +222,7 @@ def test_searching_words_of_the_corpus_does_not_load_spacy(notes_corpus: Path) -
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from synth import search\n"
+        "from synth.analysis import search\n"
         "from synth.store import Corpus\n"
         f"db = Corpus(Path({str(notes_corpus)!r}))\n"
         "result = search.search(db, 'vårdcentralen hemtjänsten')\n"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from synth import stats
+from synth.analysis import stats
 
 
 def test_g2_of_ten_in_a_hundred_against_thirty_in_a_hundred() -> None:

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, TAXONOMY
-from synth import store
 from synth.errors import StoreError
 from synth.store import Corpus, valid_session_id
+from synth.store import corpus as store
 
 NOTES = "# Möte i Exempelby\n\n- Fler hälsosamtal på vårdcentralen\n- Mer dialog med kommunen\n"
 

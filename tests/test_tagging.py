@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest import EVAL, need
-from synth.evaluation import evaluate
-from synth.tagging import Tagger
+from synth.analysis.evaluation import evaluate
+from synth.pipeline.tagging import Tagger
 from synth.taxonomy import check_text
 
 

@@ -43,3 +43,7 @@ class TemplateError(SynthError):
 
 class ResourceError(SynthError):
     """A packaged resource (taxonomy, templates) cannot be found."""
+
+
+class ExchangeError(SynthError):
+    """A codebook or project file (REFI-QDA) that cannot be read or written."""

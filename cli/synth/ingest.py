@@ -7,15 +7,17 @@ import functools
 import hashlib
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from synth import parsing, reading
 from synth.errors import InputError, StoreError, SynthError
-from synth.models import KINDS, Heading, Session, Statement
+from synth.models import KINDS, Heading, Session
+from synth.pipeline import reading
+from synth.pipeline.statements import ParsedSource, parse_source
+from synth.pipeline.tagging import Tagger
 from synth.store import (
     Corpus,
     StatementRecord,
@@ -23,7 +25,6 @@ from synth.store import (
     statement_record,
     valid_session_id,
 )
-from synth.tagging import Tagger, WordType
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -53,30 +54,6 @@ MONTHS = {
 }
 ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 SV_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
-
-
-@dataclass
-class ParsedSource:
-    """One source file, parsed and tagged."""
-
-    name: str
-    path: str
-    text: str
-    title: str | None
-    headings: list[Heading]
-    statements: list[Statement]
-    boilerplate_keys: set[str]
-    boilerplate: list[tuple[int, int]]
-    # The statements as stored (``store.statement_record``), when a worker process made
-    # them; ``statements`` is then empty.
-    records: list[StatementRecord] | None = None
-
-    def statement_records(self) -> Iterator[StatementRecord]:
-        if self.records is not None:
-            yield from self.records
-        else:
-            for st in self.statements:
-                yield statement_record(st)
 
 
 @dataclass
@@ -147,115 +124,6 @@ def guess_kind(name: str, text: str, headings: list[Heading]) -> str:
     if sum(1 for h in headings if h.role == "shift" and h.shift) >= 2:
         return "group-dialogue"
     return "other"
-
-
-QUOTES = "\"”“'»«"
-
-
-def sentence_spans(
-    words: Sequence[WordType], sent_starts: Sequence[int], spaces: Sequence[int]
-) -> list[tuple[int, int]]:
-    """Sentences of a paragraph as token spans, with quotes kept in their sentence.
-
-    ``words`` are the paragraph's tokens, ``sent_starts`` their SENT_START values (1 on
-    the first token of a sentence) and ``spaces`` whether whitespace follows each one.
-    spaCy's sentencizer attaches an opening quote after a full stop to the sentence
-    before it, and splits ``Tänk "vad kan jag göra?" istället …`` after the question.
-    """
-    bounds = [i for i, start in enumerate(sent_starts) if start == 1 or i == 0]
-    bounds.append(len(words))
-    spans = [[a, b] for a, b in itertools.pairwise(bounds)]
-    # An opening quote (space before, none after) belongs to the next sentence.
-    for i in range(len(spans) - 1):
-        end = spans[i][1]
-        if (
-            end - 1 > spans[i][0]
-            and words[end - 1].text in QUOTES
-            and spaces[end - 2]
-            and not spaces[end - 1]
-        ):
-            spans[i][1] -= 1
-            spans[i + 1][0] -= 1
-    merged: list[list[int]] = []
-    for span in spans:
-        if (
-            merged
-            and words[span[0]].text[:1].islower()
-            and words[merged[-1][1] - 1].text in QUOTES
-            and merged[-1][1] - 2 >= merged[-1][0]
-            and words[merged[-1][1] - 2].text in "?!"
-        ):
-            merged[-1][1] = span[1]
-        else:
-            merged.append(span)
-    return [(a, b) for a, b in merged if b > a]
-
-
-def parse_source(
-    text: str, name: str, tagger: Tagger, known_boilerplate: set[str] | None = None
-) -> ParsedSource:
-    """Parse normalised text into tagged statements with provenance."""
-    from spacy.attrs import IDX, ORTH, SENT_START, SPACY
-
-    seg = parsing.segment(text, tagger.classify_heading, known_boilerplate or ())
-    statements: list[Statement] = []
-    docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
-    # Every token is read through arrays of ids and offsets and its cached word type: a
-    # Token or Span object per word cost more than the tagging (cProfile of ingest).
-    attrs = [ORTH, IDX, SENT_START, SPACY]
-    for block, doc in zip(seg.blocks, docs, strict=True):
-        if not len(doc):
-            continue
-        orths, starts, sent_starts, spaces = doc.to_array(attrs).T.tolist()
-        words = tagger.word_types(doc, orths)
-        spans = (
-            [(0, len(doc))]
-            if block.kind == "bullet"
-            else sentence_spans(words, sent_starts, spaces)
-        )
-        # Texts cut from the block's text (which is doc.text: spaCy keeps every character)
-        # by character offsets.
-        chars = {
-            span: (starts[span[0]], starts[span[1] - 1] + len(words[span[1] - 1].text))
-            for span in spans
-        }
-        # A piece with no letter or digit ("–", "…") says nothing; "2030" does.
-        spans = [
-            span for span in spans if any(ch.isalnum() for ch in block.text[slice(*chars[span])])
-        ]
-        if not spans:
-            continue
-        for span, tags in zip(spans, tagger.tag_doc(doc, spans, words), strict=True):
-            start_char, end_char = chars[span]
-            src_start, src_end, line_start, line_end = block.source_span(start_char, end_char)
-            span_words = [w for w in words[span[0] : span[1]] if not w.space]
-            statements.append(
-                Statement(
-                    text=block.text[start_char:end_char].strip(),
-                    source=name,
-                    line_start=line_start,
-                    line_end=line_end,
-                    char_start=src_start,
-                    char_end=src_end,
-                    kind=block.kind,
-                    section=block.section,
-                    section_shift=block.section_shift,
-                    prompt=block.prompt,
-                    lemmas=" ".join(w.lemma for w in span_words),
-                    forms=" ".join(w.lower for w in span_words),
-                    tags=tags,
-                )
-            )
-    return ParsedSource(
-        name=name,
-        path=name,
-        text=text,
-        title=seg.title,
-        headings=seg.headings,
-        statements=statements,
-        boilerplate_keys=seg.boilerplate_keys,
-        boilerplate=seg.boilerplate,
-    )
 
 
 def expand_paths(paths: list[Path], recursive: bool = False) -> tuple[list[Path], list[str]]:
@@ -386,7 +254,14 @@ def _parse_files(
     context: BaseContext = multiprocessing.get_context("spawn")
     if "forkserver" in multiprocessing.get_all_start_methods():
         forkserver = multiprocessing.get_context("forkserver")
-        forkserver.set_forkserver_preload(["synth.nlp", "synth.tagging", "synth.ingest"])
+        forkserver.set_forkserver_preload(
+            [
+                "synth.pipeline.nlp",
+                "synth.pipeline.tagging",
+                "synth.pipeline.statements",
+                "synth.ingest",
+            ]
+        )
         context = forkserver
     with ProcessPoolExecutor(
         max_workers=jobs,
@@ -424,9 +299,18 @@ def _worker_parse(path: Path, known: set[str], max_bytes: int) -> ParsedSource:
     """Parse a file in a worker; its statements travel as records (plain tuples)."""
     assert _WORKER_TAGGER is not None, "worker started without a tagger"
     source = read_and_parse(path, _WORKER_TAGGER, known, max_bytes)
-    source.records = list(source.statement_records())
+    source.records = list(_records(source))
     source.statements = []
     return source
+
+
+def _records(source: ParsedSource) -> Iterator[StatementRecord]:
+    """The source's statements as the store keeps them."""
+    if source.records is not None:
+        yield from source.records
+    else:
+        for st in source.statements:
+            yield statement_record(st)
 
 
 def _store_group(
@@ -490,7 +374,7 @@ def _store_group_once(
     def records() -> Iterator[tuple[int, StatementRecord]]:
         nonlocal tagged
         for i, p in enumerate(group):
-            for record in p.statement_records():
+            for record in _records(p):
                 tagged += bool(record[1])
                 yield i, record
 

@@ -114,6 +114,11 @@ class Taxonomy:
                 return label
         return None
 
+    def display_name(self, dimension: str, label_id: str, lang: str = "sv") -> str:
+        """The label's short name in ``lang``; the id itself for a label the taxonomy lacks."""
+        found = self.label(dimension, label_id)
+        return found.display(lang) if found else label_id
+
     def ids(self, dimension: str) -> list[str]:
         return [label.id for label in self.labels(dimension)]
 

@@ -16,8 +16,8 @@ from synth import __version__
 from synth.errors import EXIT_USAGE, SynthError, TaxonomyError
 
 if TYPE_CHECKING:
+    from synth.pipeline.tagging import Tagger
     from synth.store import Corpus
-    from synth.tagging import Tagger
     from synth.taxonomy import Taxonomy
 
 app = typer.Typer(
@@ -106,7 +106,7 @@ def load_taxonomy(path: Path | None) -> Taxonomy:
 
 
 def make_tagger(path: Path | None) -> Tagger:
-    from synth.tagging import Tagger
+    from synth.pipeline.tagging import Tagger
 
     return Tagger(load_taxonomy(path))
 

@@ -152,7 +152,9 @@ def diff_cli(
 ) -> None:
     """Compare two groups of sessions: label shares, significance, new and gone labels,
     emerging words."""
-    from synth import compare, handout, resources
+    from synth import resources
+    from synth.analysis import compare
+    from synth.output import payloads, render
 
     if fmt not in FORMATS:
         raise fail(f"unknown format '{fmt}'; use {', '.join(FORMATS)}")
@@ -164,11 +166,11 @@ def diff_cli(
     tax = load_taxonomy(taxonomy)
     with open_corpus(corpus) as db:
         result = compare.diff(db, tax, a_ids, b_ids, emerging=emerging, min_count=min_count)
-    data = compare.diff_to_dict(result, redacted=not no_redact)
+    data = payloads.diff_to_dict(result, redacted=not no_redact)
     if fmt == "json":
         write_output(json.dumps(data, ensure_ascii=False, indent=2), output)
     elif fmt == "md":
-        text = handout.render("diff", data, resources.templates_dir(templates))
+        text = render.render("diff", data, resources.templates_dir(templates))
         write_output(text, output)
     elif output is not None:
         from rich.console import Console

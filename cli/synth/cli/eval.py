@@ -24,7 +24,7 @@ def eval_cli(
     debug: DebugOption = False,
 ) -> None:
     """Per-label precision, recall, F1 and Cohen's kappa; micro and macro F1 per dimension."""
-    from synth.evaluation import evaluate
+    from synth.analysis.evaluation import evaluate
 
     if fmt not in ("table", "json"):
         raise fail(f"unknown format '{fmt}'; use table or json")

@@ -47,7 +47,8 @@ def export_cli(
     debug: DebugOption = False,
 ) -> None:
     """Export sessions for a QDA program (.qdpx) or a spreadsheet (csv, jsonl)."""
-    from synth import exporting, refi
+    from synth.output import refi
+    from synth.output import tabular as exporting
 
     if (
         fmt is None
@@ -100,7 +101,7 @@ def export_cli(
 
 
 def _write(path: Path, data: bytes) -> None:
-    from synth.refi import ExchangeError
+    from synth.errors import ExchangeError
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,7 @@ def retag_cli(
     debug: DebugOption = False,
 ) -> None:
     """Tag the stored statements again with the current taxonomy (no source files needed)."""
-    from synth.retag import retag
+    from synth.analysis.retag import retag
 
     tagger = make_tagger(taxonomy)
     with open_corpus(corpus) as db:

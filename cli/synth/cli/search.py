@@ -63,8 +63,8 @@ def search_cli(
     and reference."""
     from rich.markup import escape
 
-    from synth import compare
-    from synth import search as search_lib
+    from synth.analysis import compare
+    from synth.analysis import search as search_lib
 
     if fmt not in FORMATS:
         raise fail(f"unknown format '{fmt}'; use {', '.join(FORMATS)}")

@@ -72,8 +72,7 @@ def show_cli(
         return
 
     def name(dim: str, lab: str) -> str:
-        found = tax.label(dim, lab)
-        return found.display() if found else lab
+        return tax.display_name(dim, lab)
 
     table = Table(title=f"{info.title} ({info.id}, {info.date or 'no date'})", title_justify="left")
     table.add_column("#", justify="right")

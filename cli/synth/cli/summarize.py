@@ -60,7 +60,9 @@ def summarize_cli(
 ) -> None:
     """Condense sessions into a Markdown handout: per shift and prompt, recurring concepts,
     cross-cutting themes and a source appendix."""
-    from synth import handout, resources
+    from synth import resources
+    from synth.analysis import handout
+    from synth.output import charts, render
 
     if lang not in ("sv", "en"):
         raise fail(f"unknown language '{lang}'; use sv or en")
@@ -86,8 +88,8 @@ def summarize_cli(
         threshold=threshold,
         chart=link,
     )
-    text = handout.render(template, context, resources.templates_dir(templates))
+    text = render.render(template, context, resources.templates_dir(templates))
     if chart is not None:
-        handout.write_chart(context, chart)
+        charts.write_chart(context, chart)
         err.print(f"wrote {chart}", markup=False)
     write_output(text, output)

@@ -56,7 +56,7 @@ def tag_cli(
     if source == "-":
         text = sys.stdin.read()
     else:
-        from synth.reading import read_notes
+        from synth.pipeline.reading import read_notes
 
         path = Path(source)
         if lines and path.suffix.lower() == ".jsonl" and path.is_file():
@@ -72,8 +72,8 @@ def tag_cli(
         for t, tags in zip(texts, tagger.tag_texts(texts), strict=True):
             write(_record(t, tags) + "\n")
     else:
-        from synth.ingest import parse_source
-        from synth.reading import normalise
+        from synth.pipeline.reading import normalise
+        from synth.pipeline.statements import parse_source
 
         parsed = parse_source(normalise(text), source, tagger)
         for st in parsed.statements:

@@ -82,7 +82,7 @@ def export_cli(
     debug: DebugOption = False,
 ) -> None:
     """Export the taxonomy as a codebook for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
-    from synth import refi
+    from synth.output import refi
 
     if fmt != "qdc":
         raise fail(f"unknown format '{fmt}'; use qdc")
@@ -101,7 +101,7 @@ def import_cli(
     debug: DebugOption = False,
 ) -> None:
     """Turn another program's codebook into a taxonomy skeleton whose terms you fill in."""
-    from synth import refi
+    from synth.output import refi
 
     if output is not None and output.exists() and not force:
         raise fail(f"{output} exists; give another -o or --force to overwrite it")

@@ -87,7 +87,9 @@ def trends_cli(
     debug: DebugOption = False,
 ) -> None:
     """A label × session matrix of shares of statements, sessions in date order."""
-    from synth import compare, handout, resources
+    from synth import resources
+    from synth.analysis import compare
+    from synth.output import charts, payloads, render
 
     if fmt not in FORMATS:
         raise fail(f"unknown format '{fmt}'; use {', '.join(FORMATS)}")
@@ -101,11 +103,11 @@ def trends_cli(
         result = compare.trends(db, tax, ids or None, dimension)
     if not result.sessions:
         raise fail("no sessions stored yet; run 'synth ingest NOTES' first")
-    data = compare.trends_to_dict(result)
+    data = payloads.trends_to_dict(result)
     if fmt == "json":
         write_output(json.dumps(data, ensure_ascii=False, indent=2), output)
     elif fmt == "md":
-        text = handout.render("trends", data, resources.templates_dir(templates))
+        text = render.render("trends", data, resources.templates_dir(templates))
         write_output(text, output)
     elif len(result.sessions) > MAX_COLUMNS:
         write_output(_long_table(data), output)
@@ -118,5 +120,5 @@ def trends_cli(
     else:
         out.print(_table(data))
     if chart is not None:
-        compare.heatmap(result, chart)
+        charts.heatmap(result, chart)
         err.print(f"wrote {chart}", markup=False)

@@ -1,6 +1,6 @@
 """Swedish lemmas from simplemma, cached per lowercase word, without importing spaCy.
 
-The spaCy pipeline (``synth.nlp``) and the search command share this: a search for a word
+The spaCy pipeline (``synth.pipeline.nlp``) and the search command share this: a search for a word
 needs its lemma, and loading simplemma alone takes a fraction of importing spaCy.
 """
 

@@ -7,20 +7,16 @@ statements are read into Python, to count words and two-word phrases for keyness
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import chain, pairwise
-from pathlib import Path
-from typing import Any
 
-from synth import stats
+from synth.analysis import stats
 from synth.errors import SynthError
 from synth.models import DIMENSIONS, Session
-from synth.redact import redact
-from synth.store import Corpus
+from synth.store import Corpus, queries
 from synth.taxonomy import Taxonomy, Term
 
 # Fewer statements than this with a label (both sides together) is too little to test.
@@ -171,33 +167,8 @@ def split_sessions(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(i for i in ids if i))
 
 
-def _ids_json(ids: list[str]) -> str:
-    return json.dumps(ids)
-
-
-# The sides as a table: (session_id, side). json_each keeps it to two parameters however
-# many sessions are compared.
-_SIDES = (
-    "WITH side(session_id, side) AS ("
-    " SELECT value, 'a' FROM json_each(?) UNION ALL SELECT value, 'b' FROM json_each(?))"
-)
-
-
-def _example(
-    corpus: Corpus, a_ids: list[str], b_ids: list[str], side: str, dimension: str, label: str
-) -> Example | None:
-    # A statement of readable length if there is one; then the earliest.
-    row = corpus.db.execute(
-        _SIDES + " SELECT st.session_id, st.position, st.text FROM side"
-        " JOIN tags t ON t.session_id = side.session_id AND t.dimension = ? AND t.label = ?"
-        " JOIN statements st ON st.id = t.statement_id"
-        " JOIN sessions s ON s.id = st.session_id"
-        " WHERE side.side = ?"
-        " ORDER BY length(st.text) NOT BETWEEN 30 AND 240, s.date IS NULL, s.date,"
-        " st.session_id, st.position LIMIT 1",
-        (_ids_json(a_ids), _ids_json(b_ids), dimension, label, side),
-    ).fetchone()
-    return Example(str(row[0]), int(row[1]), str(row[2])) if row else None
+def _example(row: queries.Example | None) -> Example | None:
+    return Example(*row) if row else None
 
 
 def _check_sides(a_ids: list[str], b_ids: list[str]) -> None:
@@ -226,35 +197,24 @@ def diff(
     _check_sides(a_ids, b_ids)
     side_a = Side(corpus.sessions_by_ids(a_ids), 0)
     side_b = Side(corpus.sessions_by_ids(b_ids), 0)
-    params = (_ids_json(a_ids), _ids_json(b_ids))
-    for side, n in corpus.db.execute(
-        _SIDES + " SELECT side.side, COUNT(*) FROM side"
-        " JOIN statements st ON st.session_id = side.session_id GROUP BY side.side",
-        params,
-    ):
-        (side_a if side == "a" else side_b).statements = int(n)
+    counted = queries.side_statement_counts(corpus.db, a_ids, b_ids)
+    side_a.statements, side_b.statements = counted.get("a", 0), counted.get("b", 0)
     counts: dict[tuple[str, str], dict[str, int]] = {}
-    for side, dimension, label, n in corpus.db.execute(
-        _SIDES + " SELECT side.side, t.dimension, t.label, COUNT(*) FROM side"
-        " JOIN tags t ON t.session_id = side.session_id"
-        " GROUP BY side.side, t.dimension, t.label",
-        params,
-    ):
-        counts.setdefault((str(dimension), str(label)), {})[str(side)] = int(n)
+    for side, dimension, label, n in queries.side_label_counts(corpus.db, a_ids, b_ids):
+        counts.setdefault((dimension, label), {})[side] = n
 
     keys = [(d, label.id) for d in DIMENSIONS for label in taxonomy.labels(d)]
     keys += sorted(set(counts) - set(keys))
     n_a, n_b = side_a.statements, side_b.statements
     changes: list[LabelChange] = []
     for dimension, label_id in keys:
-        found = taxonomy.label(dimension, label_id)
         k_a = counts.get((dimension, label_id), {}).get("a", 0)
         k_b = counts.get((dimension, label_id), {}).get("b", 0)
         result = stats.compare_proportions(k_a, n_a, k_b, n_b) if k_a + k_b else None
         change = LabelChange(
             dimension=dimension,
             label=label_id,
-            name=found.display() if found else label_id,
+            name=taxonomy.display_name(dimension, label_id),
             a=k_a,
             b=k_b,
             share_a=k_a / n_a if n_a else 0.0,
@@ -269,10 +229,12 @@ def diff(
         tested, stats.benjamini_hochberg([c.p or 0.0 for c in tested]), strict=True
     ):
         change.q = q
+    db = corpus.db
     for change in changes:
         if change.notable:
-            change.example_a = _example(corpus, a_ids, b_ids, "a", change.dimension, change.label)
-            change.example_b = _example(corpus, a_ids, b_ids, "b", change.dimension, change.label)
+            dim, label = change.dimension, change.label
+            change.example_a = _example(queries.label_example(db, a_ids, b_ids, "a", dim, label))
+            change.example_b = _example(queries.label_example(db, a_ids, b_ids, "b", dim, label))
     terms, words_a, words_b = emerging_terms(
         corpus, taxonomy, a_ids, b_ids, top=emerging, min_count=min_count
     )
@@ -358,19 +320,6 @@ def _terms(
     return terms, words
 
 
-def _term_example(corpus: Corpus, b_ids: list[str], term: str) -> Example | None:
-    phrase = '"' + term.replace('"', '""') + '"'
-    row = corpus.db.execute(
-        "SELECT st.session_id, st.position, st.text FROM statements_fts"
-        " JOIN statements st ON st.id = statements_fts.rowid"
-        " JOIN sessions s ON s.id = st.session_id"
-        " WHERE statements_fts MATCH ? AND st.session_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY s.date IS NULL, s.date, st.session_id, st.position LIMIT 1",
-        (f"lemmas : {phrase}", _ids_json(b_ids)),
-    ).fetchone()
-    return Example(str(row[0]), int(row[1]), str(row[2])) if row else None
-
-
 def emerging_terms(
     corpus: Corpus,
     taxonomy: Taxonomy,
@@ -383,11 +332,8 @@ def emerging_terms(
     """Lemmas and two-word phrases more frequent in B than in A by keyness (G², p < 0.05),
     not covered by any taxonomy term; with the word counts of A and B."""
     coverage = _Coverage(taxonomy)
-    query = (
-        "SELECT text, lemmas FROM statements WHERE session_id IN (SELECT value FROM json_each(?))"
-    )
-    count_a, words_a = _terms(*_count_side(corpus.db.execute(query, (_ids_json(a_ids),))), coverage)
-    count_b, words_b = _terms(*_count_side(corpus.db.execute(query, (_ids_json(b_ids),))), coverage)
+    count_a, words_a = _terms(*_count_side(queries.texts_and_lemmas(corpus.db, a_ids)), coverage)
+    count_b, words_b = _terms(*_count_side(queries.texts_and_lemmas(corpus.db, b_ids)), coverage)
     found: list[EmergingTerm] = []
     for term, b in count_b.items():
         a = count_a.get(term, 0)
@@ -412,7 +358,7 @@ def emerging_terms(
     found.sort(key=lambda t: (-t.g2, t.term))
     found = found[:top]
     for item in found:
-        item.example = _term_example(corpus, b_ids, item.term)
+        item.example = _example(queries.lemma_phrase_example(corpus.db, b_ids, item.term))
     return found, words_a, words_b
 
 
@@ -451,167 +397,19 @@ def trends(
         chosen = corpus.sessions_by_ids(session_ids)
         order = {s.id: i for i, s in enumerate(corpus.sessions())}
         sessions = sorted(chosen, key=lambda s: order[s.id])
-        where, params = (
-            " AND session_id IN (SELECT value FROM json_each(?))",
-            [_ids_json(session_ids)],
-        )
     else:
         sessions = corpus.sessions()
-        where, params = "", []
     column = {s.id: i for i, s in enumerate(sessions)}
     counts: dict[str, list[int]] = {}
-    for session_id, label, n in corpus.db.execute(
-        "SELECT session_id, label, COUNT(*) FROM tags WHERE dimension = ?"
-        + where
-        + " GROUP BY session_id, label",
-        [dimension, *params],
-    ):
-        counts.setdefault(str(label), [0] * len(sessions))[column[str(session_id)]] = int(n)
+    for session_id, label, n in queries.label_counts_by_session(corpus.db, dimension, session_ids):
+        counts.setdefault(label, [0] * len(sessions))[column[session_id]] = n
     labels = taxonomy.ids(dimension) + sorted(set(counts) - set(taxonomy.ids(dimension)))
     rows: list[TrendRow] = []
     for label_id in labels:
-        found = taxonomy.label(dimension, label_id)
         row = counts.get(label_id, [0] * len(sessions))
         shares = [
             k / s.statement_count if s.statement_count else 0.0
             for k, s in zip(row, sessions, strict=True)
         ]
-        rows.append(TrendRow(label_id, found.display() if found else label_id, row, shares))
+        rows.append(TrendRow(label_id, taxonomy.display_name(dimension, label_id), row, shares))
     return Trends(dimension, sessions, rows)
-
-
-def heatmap(result: Trends, path: Path) -> Path:
-    """Draw the matrix as a heatmap PNG (labels down, sessions across in date order)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    n_sessions = max(1, len(result.sessions))
-    width = min(40.0, 3.0 + 0.6 * n_sessions)
-    height = 1.5 + 0.45 * max(1, len(result.rows))
-    fig, ax = plt.subplots(figsize=(width, height))
-    data = [[100.0 * s for s in row.shares] for row in result.rows] or [[0.0]]
-    image = ax.imshow(data, aspect="auto", cmap="Blues", vmin=0.0)
-    ax.set_yticks(range(len(result.rows)), [row.name for row in result.rows])
-    # Label at most ~40 sessions so the axis stays legible on large corpora.
-    step = max(1, n_sessions // 40)
-    ticks = list(range(0, len(result.sessions), step))
-    ax.set_xticks(
-        ticks,
-        [f"{result.sessions[i].date or ''} {result.sessions[i].id}".strip() for i in ticks],
-        rotation=60,
-        ha="right",
-        fontsize=8,
-    )
-    if n_sessions <= 12:
-        top = max((s for row in result.rows for s in row.shares), default=0.0)
-        for r, row in enumerate(result.rows):
-            for c, share in enumerate(row.shares):
-                color = "white" if top and share > 0.6 * top else "black"
-                ax.text(
-                    c, r, f"{100 * share:.0f}", ha="center", va="center", fontsize=8, color=color
-                )
-    fig.colorbar(image, ax=ax, label="% of statements")
-    ax.set_title(f"{result.dimension}: share of statements per session")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return path
-
-
-# --- plain data for JSON and templates ------------------------------------------------
-
-DIFF_SCHEMA = "synth-diff/1"
-
-
-def _example_dict(example: Example | None, redacted: bool) -> dict[str, Any] | None:
-    if example is None:
-        return None
-    return {
-        "ref": example.ref,
-        "session": example.session,
-        "position": example.position,
-        "text": redact(example.text) if redacted else example.text,
-    }
-
-
-def _side_dict(side: Side) -> dict[str, Any]:
-    return {
-        "sessions": [
-            {"id": s.id, "title": s.title, "date": s.date, "statements": s.statement_count}
-            for s in side.sessions
-        ],
-        "statements": side.statements,
-        "words": side.words,
-    }
-
-
-def diff_to_dict(result: Diff, redacted: bool = True) -> dict[str, Any]:
-    """The diff as plain data, in the documented JSON schema (docs/diff-schema.md)."""
-
-    def label_ref(c: LabelChange) -> dict[str, Any]:
-        return {"dimension": c.dimension, "label": c.label, "name": c.name}
-
-    return {
-        "schema": DIFF_SCHEMA,
-        "a": _side_dict(result.a),
-        "b": _side_dict(result.b),
-        "settings": {
-            "alpha": ALPHA,
-            "min_statements": MIN_STATEMENTS,
-            "min_expected": stats.MIN_EXPECTED,
-        },
-        "labels": [
-            {
-                **label_ref(c),
-                "a": {"statements": c.a, "share": c.share_a},
-                "b": {"statements": c.b, "share": c.share_b},
-                "change_pp": c.change_pp,
-                "test": c.test,
-                "statistic": c.statistic,
-                "p": c.p,
-                "q": c.q,
-                "significant": c.significant,
-                "stars": c.stars,
-                "status": c.status,
-                "verdict": c.verdict,
-                "notable": c.notable,
-                "examples": {
-                    "a": _example_dict(c.example_a, redacted),
-                    "b": _example_dict(c.example_b, redacted),
-                },
-            }
-            for c in result.labels
-        ],
-        "new": [label_ref(c) for c in result.new],
-        "gone": [label_ref(c) for c in result.gone],
-        "emerging": [
-            {
-                "term": t.term,
-                "words": t.words,
-                "a": {"count": t.a, "per_1000": t.per_1000_a},
-                "b": {"count": t.b, "per_1000": t.per_1000_b},
-                "g2": t.g2,
-                "p": t.p,
-                "example": _example_dict(t.example, redacted),
-            }
-            for t in result.emerging
-        ],
-    }
-
-
-def trends_to_dict(result: Trends) -> dict[str, Any]:
-    """The trends matrix as plain data: sessions in date order, one row per label."""
-    return {
-        "dimension": result.dimension,
-        "sessions": [
-            {"id": s.id, "title": s.title, "date": s.date, "statements": s.statement_count}
-            for s in result.sessions
-        ],
-        "labels": [
-            {"label": r.label, "name": r.name, "counts": r.counts, "shares": r.shares}
-            for r in result.rows
-        ],
-    }

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from synth.errors import SynthError
 from synth.models import DIMENSIONS
-from synth.tagging import Tagger
+from synth.pipeline.tagging import Tagger
 
 
 @dataclass

@@ -28,7 +28,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from synth import __version__
-from synth.errors import SynthError
+from synth.errors import ExchangeError
 from synth.models import DIMENSIONS, Session, Statement
 from synth.redact import redact as mask
 from synth.store import slugify
@@ -63,10 +63,6 @@ _FREE_ORDER = ("concepts", "factors", "shifts")
 _MAX_ID = 48
 _MAX_MEMBER_BYTES = 200 * 1024 * 1024
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-class ExchangeError(SynthError):
-    """A codebook or project file that cannot be read or written."""
 
 
 # --- GUIDs -----------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from synth.pipeline.tagging import Tagger
 from synth.store import Corpus
-from synth.tagging import Tagger
 
 
 @dataclass

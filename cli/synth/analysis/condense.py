@@ -1,7 +1,7 @@
 """Condensation: near-duplicate statements merged into one point, traceably.
 
 Method (offline, no model): each statement becomes a bag of content lemmas (spaCy's
-blank Swedish tokenizer with the simplemma lemmatizer of ``synth.nlp``; stop words and
+blank Swedish tokenizer with the simplemma lemmatizer of ``synth.pipeline.nlp``; stop words and
 a short list of workshop filler words removed). The bags are weighted by TF-IDF over
 the statements being condensed and compared by cosine similarity. Clusters grow by
 average linkage: two groups merge when the mean similarity of all their pairs reaches
@@ -56,7 +56,7 @@ def content_lemmas(texts: Sequence[str]) -> list[list[str]]:
     """The content lemmas of each text (lowercase), in order of appearance."""
     from spacy.lang.sv.stop_words import STOP_WORDS
 
-    from synth.nlp import pipeline
+    from synth.pipeline.nlp import pipeline
 
     nlp = pipeline()
     out: list[list[str]] = []

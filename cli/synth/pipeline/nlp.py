@@ -17,7 +17,7 @@ from spacy.attrs import LEMMA, LOWER
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from synth import lemmas
+from synth.pipeline import lemmas
 
 # Abbreviations that end with a period in Swedish notes and must not end a sentence.
 ABBREVIATIONS = (

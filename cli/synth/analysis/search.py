@@ -1,20 +1,19 @@
 """Full-text search over every stored statement, on words as written and on their lemmas.
 
-The index is the ``statements_fts`` FTS5 table (see store.py): it folds case, keeps å, ä
-and ö distinct, and holds each statement's lemmas next to its text, so a query word
+The index is the ``statements_fts`` FTS5 table (see ``synth.store.corpus``): it folds
+case, keeps å, ä and ö distinct, and holds each statement's lemmas next to its text, so a query word
 matches its other inflections ("samordna" finds "samordnade").
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from synth.errors import SynthError
 from synth.redact import redact
-from synth.store import Corpus
+from synth.store import Corpus, queries
 
 Lemmatize = Callable[[str], str]
 
@@ -100,7 +99,7 @@ def pipeline_lemmatizer() -> Lemmatize:
     """The lemmatizer of the ingest pipeline, without loading spaCy (built on first use)."""
 
     def lemma(word: str) -> str:
-        from synth import lemmas
+        from synth.pipeline import lemmas
 
         return lemmas.shared().lemma(word.lower())
 
@@ -120,12 +119,7 @@ def stored_lemmatizer(corpus: Corpus, fallback: Lemmatize) -> Lemmatize:
         lower = word.casefold()
         if lower in cache:
             return cache[lower]
-        rows = corpus.db.execute(
-            "SELECT st.forms, st.lemmas FROM statements_fts"
-            " JOIN statements st ON st.id = statements_fts.rowid"
-            " WHERE statements_fts MATCH ? AND st.forms != '' LIMIT 20",
-            ('text : "' + lower.replace('"', '""') + '"',),
-        )
+        rows = queries.forms_and_lemmas_with(corpus.db, lower)
         found = None
         for forms, lemmas in rows:
             pairs = zip(forms.split(" "), lemmas.split(" "), strict=False)
@@ -168,33 +162,15 @@ def search(
     # Words of the hits are in the corpus; one the lookup misses (split differently by
     # the pipeline, as in "SIP-möte") is only not highlighted.
     lemma = lemmatize or stored_lemmatizer(corpus, lambda word: word)
-    where = ["statements_fts MATCH ?"]
-    params: list[object] = [" AND ".join(t.fts() for t in terms)]
     if sessions:
         corpus.sessions_by_ids(sessions)  # unknown ids are an error, not "no hits"
-        where.append("st.session_id IN (SELECT value FROM json_each(?))")
-        params.append(json.dumps(sessions))
-    if labels:
-        where.append(
-            "EXISTS (SELECT 1 FROM tags t, json_each(?) l WHERE t.statement_id = st.id"
-            " AND t.label = json_extract(l.value, '$[1]')"
-            " AND (json_extract(l.value, '$[0]') IS NULL"
-            "      OR t.dimension = json_extract(l.value, '$[0]')))"
-        )
-        params.append(json.dumps([list(pair) for pair in labels]))
-    base = (
-        " FROM statements_fts JOIN statements st ON st.id = statements_fts.rowid"
-        " JOIN sessions s ON s.id = st.session_id"
-        " WHERE " + " AND ".join(where)
+    total, rows = queries.search_statements(
+        corpus.db,
+        " AND ".join(t.fts() for t in terms),
+        sessions=sessions,
+        labels=labels,
+        limit=limit,
     )
-    total = int(corpus.db.execute("SELECT COUNT(*)" + base, params).fetchone()[0])
-    rows = corpus.db.execute(
-        "SELECT st.session_id, s.date, s.title, st.position, st.text, st.line_start,"
-        " (SELECT name FROM sources so WHERE so.id = st.source_id) AS source"
-        + base
-        + " ORDER BY s.date IS NULL, s.date, st.session_id, st.position LIMIT ?",
-        [*params, limit],
-    ).fetchall()
     hits: list[Hit] = []
     for r in rows:
         text = redact(r["text"]) if redacted else str(r["text"])

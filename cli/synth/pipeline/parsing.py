@@ -3,7 +3,7 @@
 The parser works on lines. It removes blocks of lines that repeat (page headers and
 footers), recognises shift headings (``Från … → till …``), named sections, question
 prompts and bullets, and joins wrapped lines into blocks. Splitting free paragraphs into
-sentences is left to the spaCy pipeline (see ``synth.ingest``).
+sentences is left to the spaCy pipeline (see ``synth.pipeline.statements``).
 """
 
 from __future__ import annotations

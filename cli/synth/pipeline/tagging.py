@@ -68,7 +68,7 @@ class Tagger:
         from spacy.attrs import ORTH
         from spacy.matcher import PhraseMatcher
 
-        from synth import nlp as nlp_module
+        from synth.pipeline import nlp as nlp_module
 
         # Tokens are read as one array of string ids per doc: a Token object per word
         # cost more than the matching (cProfile of ingest).

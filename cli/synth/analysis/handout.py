@@ -11,11 +11,9 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from synth.condense import cut_phrase, first_clause
-from synth.errors import TemplateError
+from synth.analysis.condense import cut_phrase, first_clause
 from synth.models import Session, Statement
 from synth.redact import redact as redact_text
 from synth.taxonomy import Taxonomy
@@ -237,7 +235,7 @@ def build_context(
     "Övrigt" when it has no tag. References are ``#N`` for one session and ``AN``, ``BN`` …
     for several.
     """
-    from synth import condense as condensing
+    from synth.analysis import condense as condensing
 
     t = LABELS.get(lang, LABELS["sv"])
     clean: Callable[[str], str] = redact_text if redact else (lambda s: s)
@@ -249,11 +247,7 @@ def build_context(
     ]
 
     def names(dim: str, ids: Sequence[str]) -> list[str]:
-        out = []
-        for lab in ids:
-            found = tax.label(dim, lab)
-            out.append(found.display(lang) if found else lab)
-        return out
+        return [tax.display_name(dim, lab, lang) for lab in ids]
 
     phrases: dict[str, str] = {}
 
@@ -432,90 +426,3 @@ def build_context(
         "appendix": appendix,
         "chart": chart,
     }
-
-
-def write_chart(context: dict[str, Any], path: Path) -> None:
-    """Draw the statements per shift and per concept as two bar charts in a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display needed
-    import matplotlib.pyplot as plt
-
-    t = context["t"]
-    shift_rows: list[Row] = context["shift_rows"]
-    concept_rows: list[Row] = context["concept_rows"]
-    fig, (ax1, ax2) = plt.subplots(
-        1, 2, figsize=(11, 0.4 * max(len(shift_rows), len(concept_rows), 4) + 1.5)
-    )
-    try:
-        for ax, rows, title in ((ax1, shift_rows, t["shift"]), (ax2, concept_rows, t["concept"])):
-            names = [r.name for r in rows][::-1]
-            counts = [r.count for r in rows][::-1]
-            ax.barh(names, counts, color="#2a6f97")
-            ax.set_title(title)
-            ax.set_xlabel(t["count"])
-        fig.suptitle(context["title"])
-        fig.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=100)
-    finally:
-        plt.close(fig)
-
-
-def environment(template_dirs: list[Path]) -> Any:
-    """The one Jinja2 environment: sandboxed, strict about undefined names."""
-    from jinja2 import FileSystemLoader, StrictUndefined
-    from jinja2.sandbox import SandboxedEnvironment
-
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader([str(d) for d in template_dirs]),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
-    return env
-
-
-def render(template: str, context: dict[str, Any], templates_dir: Path) -> str:
-    """Render a template by name (in ``templates_dir``) or by path."""
-    from jinja2 import TemplateError as JinjaTemplateError
-    from jinja2 import TemplateNotFound, TemplateSyntaxError
-
-    from synth.resources import packaged_templates_dir
-
-    path = Path(template)
-    dirs = [templates_dir, packaged_templates_dir()]
-    if path.suffix == ".j2" and path.exists():
-        dirs.insert(0, path.resolve().parent)
-        name = path.name
-    else:
-        name = template if template.endswith(".j2") else f"{template}.md.j2"
-    env = environment(dirs)
-    try:
-        tmpl = env.get_template(name)
-        return str(tmpl.render(**context))
-    except TemplateNotFound as exc:
-        raise TemplateError(
-            f"template '{template}' not found in {templates_dir}; give a name like "
-            "handout, brief or full, or the path of a .j2 file"
-        ) from exc
-    except TemplateSyntaxError as exc:
-        raise TemplateError(
-            f"{exc.filename or exc.name or name}:{exc.lineno}: template syntax error: {exc.message}"
-        ) from exc
-    except JinjaTemplateError as exc:
-        raise TemplateError(f"{name}:{_template_line(exc, name)}: template error: {exc}") from exc
-
-
-def _template_line(exc: BaseException, name: str) -> str:
-    """The line in the template where rendering failed, from the traceback."""
-    tb = exc.__traceback__
-    line = "?"
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith(name):
-            line = str(tb.tb_lineno)
-        tb = tb.tb_next
-    return line

@@ -1,0 +1,81 @@
+"""Charts as PNG: the handout's bars and the trends heatmap (matplotlib, no display)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from synth.analysis.compare import Trends
+from synth.analysis.handout import Row
+
+
+def write_chart(context: dict[str, Any], path: Path) -> None:
+    """Draw the statements per shift and per concept as two bar charts in a PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display needed
+    import matplotlib.pyplot as plt
+
+    t = context["t"]
+    shift_rows: list[Row] = context["shift_rows"]
+    concept_rows: list[Row] = context["concept_rows"]
+    fig, (ax1, ax2) = plt.subplots(
+        1, 2, figsize=(11, 0.4 * max(len(shift_rows), len(concept_rows), 4) + 1.5)
+    )
+    try:
+        for ax, rows, title in ((ax1, shift_rows, t["shift"]), (ax2, concept_rows, t["concept"])):
+            names = [r.name for r in rows][::-1]
+            counts = [r.count for r in rows][::-1]
+            ax.barh(names, counts, color="#2a6f97")
+            ax.set_title(title)
+            ax.set_xlabel(t["count"])
+        fig.suptitle(context["title"])
+        fig.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fig.savefig(path, dpi=100)
+    finally:
+        plt.close(fig)
+
+
+def heatmap(result: Trends, path: Path) -> Path:
+    """Draw the matrix as a heatmap PNG (labels down, sessions across in date order)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n_sessions = max(1, len(result.sessions))
+    width = min(40.0, 3.0 + 0.6 * n_sessions)
+    height = 1.5 + 0.45 * max(1, len(result.rows))
+    fig, ax = plt.subplots(figsize=(width, height))
+    data = [[100.0 * s for s in row.shares] for row in result.rows] or [[0.0]]
+    image = ax.imshow(data, aspect="auto", cmap="Blues", vmin=0.0)
+    ax.set_yticks(range(len(result.rows)), [row.name for row in result.rows])
+    # Label at most ~40 sessions so the axis stays legible on large corpora.
+    step = max(1, n_sessions // 40)
+    ticks = list(range(0, len(result.sessions), step))
+    ax.set_xticks(
+        ticks,
+        [f"{result.sessions[i].date or ''} {result.sessions[i].id}".strip() for i in ticks],
+        rotation=60,
+        ha="right",
+        fontsize=8,
+    )
+    if n_sessions <= 12:
+        top = max((s for row in result.rows for s in row.shares), default=0.0)
+        for r, row in enumerate(result.rows):
+            for c, share in enumerate(row.shares):
+                color = "white" if top and share > 0.6 * top else "black"
+                ax.text(
+                    c, r, f"{100 * share:.0f}", ha="center", va="center", fontsize=8, color=color
+                )
+    fig.colorbar(image, ax=ax, label="% of statements")
+    ax.set_title(f"{result.dimension}: share of statements per session")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+    return path
+
+
+# --- plain data for JSON and templates ------------------------------------------------

@@ -1,0 +1,102 @@
+"""Diff and trends as plain data: the JSON outputs and what their templates render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from synth.analysis import stats
+from synth.analysis.compare import ALPHA, MIN_STATEMENTS, Diff, Example, LabelChange, Side, Trends
+from synth.redact import redact
+
+DIFF_SCHEMA = "synth-diff/1"
+
+
+def _example_dict(example: Example | None, redacted: bool) -> dict[str, Any] | None:
+    if example is None:
+        return None
+    return {
+        "ref": example.ref,
+        "session": example.session,
+        "position": example.position,
+        "text": redact(example.text) if redacted else example.text,
+    }
+
+
+def _side_dict(side: Side) -> dict[str, Any]:
+    return {
+        "sessions": [
+            {"id": s.id, "title": s.title, "date": s.date, "statements": s.statement_count}
+            for s in side.sessions
+        ],
+        "statements": side.statements,
+        "words": side.words,
+    }
+
+
+def diff_to_dict(result: Diff, redacted: bool = True) -> dict[str, Any]:
+    """The diff as plain data, in the documented JSON schema (docs/diff-schema.md)."""
+
+    def label_ref(c: LabelChange) -> dict[str, Any]:
+        return {"dimension": c.dimension, "label": c.label, "name": c.name}
+
+    return {
+        "schema": DIFF_SCHEMA,
+        "a": _side_dict(result.a),
+        "b": _side_dict(result.b),
+        "settings": {
+            "alpha": ALPHA,
+            "min_statements": MIN_STATEMENTS,
+            "min_expected": stats.MIN_EXPECTED,
+        },
+        "labels": [
+            {
+                **label_ref(c),
+                "a": {"statements": c.a, "share": c.share_a},
+                "b": {"statements": c.b, "share": c.share_b},
+                "change_pp": c.change_pp,
+                "test": c.test,
+                "statistic": c.statistic,
+                "p": c.p,
+                "q": c.q,
+                "significant": c.significant,
+                "stars": c.stars,
+                "status": c.status,
+                "verdict": c.verdict,
+                "notable": c.notable,
+                "examples": {
+                    "a": _example_dict(c.example_a, redacted),
+                    "b": _example_dict(c.example_b, redacted),
+                },
+            }
+            for c in result.labels
+        ],
+        "new": [label_ref(c) for c in result.new],
+        "gone": [label_ref(c) for c in result.gone],
+        "emerging": [
+            {
+                "term": t.term,
+                "words": t.words,
+                "a": {"count": t.a, "per_1000": t.per_1000_a},
+                "b": {"count": t.b, "per_1000": t.per_1000_b},
+                "g2": t.g2,
+                "p": t.p,
+                "example": _example_dict(t.example, redacted),
+            }
+            for t in result.emerging
+        ],
+    }
+
+
+def trends_to_dict(result: Trends) -> dict[str, Any]:
+    """The trends matrix as plain data: sessions in date order, one row per label."""
+    return {
+        "dimension": result.dimension,
+        "sessions": [
+            {"id": s.id, "title": s.title, "date": s.date, "statements": s.statement_count}
+            for s in result.sessions
+        ],
+        "labels": [
+            {"label": r.label, "name": r.name, "counts": r.counts, "shares": r.shares}
+            for r in result.rows
+        ],
+    }

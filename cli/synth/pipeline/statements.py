@@ -1,0 +1,142 @@
+"""Statements: a normalised text becomes tagged statements with their provenance.
+
+The text is segmented into blocks (``parsing``), each block is tokenised once and split
+into sentences, and each sentence is tagged (``tagging``) and located in the source.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from synth.models import Heading, Statement
+from synth.pipeline import parsing
+from synth.pipeline.tagging import Tagger, WordType
+
+
+@dataclass
+class ParsedSource:
+    """One source file, parsed and tagged."""
+
+    name: str
+    path: str
+    text: str
+    title: str | None
+    headings: list[Heading]
+    statements: list[Statement]
+    boilerplate_keys: set[str]
+    boilerplate: list[tuple[int, int]]
+    # The statements as the store keeps them (plain tuples), when a worker process made
+    # them; ``statements`` is then empty. Set by the ingest, never by the parser.
+    records: list[Any] | None = None
+
+
+QUOTES = "\"”“'»«"
+
+
+def sentence_spans(
+    words: Sequence[WordType], sent_starts: Sequence[int], spaces: Sequence[int]
+) -> list[tuple[int, int]]:
+    """Sentences of a paragraph as token spans, with quotes kept in their sentence.
+
+    ``words`` are the paragraph's tokens, ``sent_starts`` their SENT_START values (1 on
+    the first token of a sentence) and ``spaces`` whether whitespace follows each one.
+    spaCy's sentencizer attaches an opening quote after a full stop to the sentence
+    before it, and splits ``Tänk "vad kan jag göra?" istället …`` after the question.
+    """
+    bounds = [i for i, start in enumerate(sent_starts) if start == 1 or i == 0]
+    bounds.append(len(words))
+    spans = [[a, b] for a, b in itertools.pairwise(bounds)]
+    # An opening quote (space before, none after) belongs to the next sentence.
+    for i in range(len(spans) - 1):
+        end = spans[i][1]
+        if (
+            end - 1 > spans[i][0]
+            and words[end - 1].text in QUOTES
+            and spaces[end - 2]
+            and not spaces[end - 1]
+        ):
+            spans[i][1] -= 1
+            spans[i + 1][0] -= 1
+    merged: list[list[int]] = []
+    for span in spans:
+        if (
+            merged
+            and words[span[0]].text[:1].islower()
+            and words[merged[-1][1] - 1].text in QUOTES
+            and merged[-1][1] - 2 >= merged[-1][0]
+            and words[merged[-1][1] - 2].text in "?!"
+        ):
+            merged[-1][1] = span[1]
+        else:
+            merged.append(span)
+    return [(a, b) for a, b in merged if b > a]
+
+
+def parse_source(
+    text: str, name: str, tagger: Tagger, known_boilerplate: set[str] | None = None
+) -> ParsedSource:
+    """Parse normalised text into tagged statements with provenance."""
+    from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+
+    seg = parsing.segment(text, tagger.classify_heading, known_boilerplate or ())
+    statements: list[Statement] = []
+    docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
+    # Every token is read through arrays of ids and offsets and its cached word type: a
+    # Token or Span object per word cost more than the tagging (cProfile of ingest).
+    attrs = [ORTH, IDX, SENT_START, SPACY]
+    for block, doc in zip(seg.blocks, docs, strict=True):
+        if not len(doc):
+            continue
+        orths, starts, sent_starts, spaces = doc.to_array(attrs).T.tolist()
+        words = tagger.word_types(doc, orths)
+        spans = (
+            [(0, len(doc))]
+            if block.kind == "bullet"
+            else sentence_spans(words, sent_starts, spaces)
+        )
+        # Texts cut from the block's text (which is doc.text: spaCy keeps every character)
+        # by character offsets.
+        chars = {
+            span: (starts[span[0]], starts[span[1] - 1] + len(words[span[1] - 1].text))
+            for span in spans
+        }
+        # A piece with no letter or digit ("–", "…") says nothing; "2030" does.
+        spans = [
+            span for span in spans if any(ch.isalnum() for ch in block.text[slice(*chars[span])])
+        ]
+        if not spans:
+            continue
+        for span, tags in zip(spans, tagger.tag_doc(doc, spans, words), strict=True):
+            start_char, end_char = chars[span]
+            src_start, src_end, line_start, line_end = block.source_span(start_char, end_char)
+            span_words = [w for w in words[span[0] : span[1]] if not w.space]
+            statements.append(
+                Statement(
+                    text=block.text[start_char:end_char].strip(),
+                    source=name,
+                    line_start=line_start,
+                    line_end=line_end,
+                    char_start=src_start,
+                    char_end=src_end,
+                    kind=block.kind,
+                    section=block.section,
+                    section_shift=block.section_shift,
+                    prompt=block.prompt,
+                    lemmas=" ".join(w.lemma for w in span_words),
+                    forms=" ".join(w.lower for w in span_words),
+                    tags=tags,
+                )
+            )
+    return ParsedSource(
+        name=name,
+        path=name,
+        text=text,
+        title=seg.title,
+        headings=seg.headings,
+        statements=statements,
+        boilerplate_keys=seg.boilerplate_keys,
+        boilerplate=seg.boilerplate,
+    )

@@ -1,0 +1,23 @@
+"""The corpus: the one door to SQLite. Nothing outside this package writes SQL."""
+
+from synth.store.corpus import (
+    DEFAULT_CORPUS,
+    SCHEMA_VERSION,
+    Corpus,
+    StatementRecord,
+    default_corpus,
+    slugify,
+    statement_record,
+    valid_session_id,
+)
+
+__all__ = [
+    "DEFAULT_CORPUS",
+    "SCHEMA_VERSION",
+    "Corpus",
+    "StatementRecord",
+    "default_corpus",
+    "slugify",
+    "statement_record",
+    "valid_session_id",
+]
