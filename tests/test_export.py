@@ -104,7 +104,7 @@ def test_exports_mask_personal_data_unless_asked_not_to(
     ("args", "message"),
     [
         (["--all", "--format", "qdpx"], "give -o FILE.qdpx"),
-        (["--all", "--format", "xlsx"], "unknown format 'xlsx'"),
+        (["--all", "--format", "xlsx"], "'xlsx' is not one of 'qdpx', 'csv', 'jsonl'"),
         (["--all"], "give --format"),
         (["--format", "csv"], "or give --all"),
         (["okänd-session", "--format", "csv"], "unknown session 'okänd-session'"),

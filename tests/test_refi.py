@@ -167,7 +167,7 @@ def test_taxonomy_export_command_writes_the_codebook(run: Any, tmp_path: Path) -
 def test_taxonomy_export_rejects_an_unknown_format(run: Any) -> None:
     result = run("taxonomy", "export", "--format", "xlsx")
     assert result.exit_code == 2
-    assert "use qdc" in result.output
+    assert "'xlsx' is not one of 'qdc'" in result.output
 
 
 # --- codebook import -----------------------------------------------------------------

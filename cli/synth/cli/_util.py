@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Literal, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -32,6 +32,15 @@ app = typer.Typer(
 # Reports go to stdout; messages and progress to stderr.
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+# Every --format of the command line, declared once; Typer checks the choice (exit 2 with
+# the choices named) and lists the choices in --help.
+ReportFormat = Literal["table", "md", "json"]
+TableFormat = Literal["table", "json"]
+SearchFormat = Literal["lines", "json"]
+TagFormat = Literal["jsonl"]
+ExportFormat = Literal["qdpx", "csv", "jsonl"]
+CodebookFormat = Literal["qdc"]
 
 CorpusOption = Annotated[
     Path | None,

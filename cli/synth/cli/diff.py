@@ -12,6 +12,7 @@ from synth.cli._util import (
     CorpusOption,
     DebugOption,
     NoRedactOption,
+    ReportFormat,
     TaxonomyOption,
     TemplatesOption,
     app,
@@ -27,8 +28,6 @@ from synth.models import DIMENSIONS
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
-
-FORMATS = ("table", "md", "json")
 
 
 def _pct(share: float) -> str:
@@ -135,7 +134,7 @@ def diff_cli(
         typer.Option("--side-b", "-b", help="A session of side B (repeatable)."),
     ] = None,
     corpus: CorpusOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, md or json.")] = "table",
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="table, md or json.")] = "table",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report here.")
     ] = None,
@@ -156,8 +155,6 @@ def diff_cli(
     from synth.analysis import compare
     from synth.output import payloads, render
 
-    if fmt not in FORMATS:
-        raise fail(f"unknown format '{fmt}'; use {', '.join(FORMATS)}")
     positional = sides or []
     if len(positional) > 2:
         raise fail("give two sides: synth diff A B (join several sessions of a side with commas)")

@@ -9,7 +9,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from synth.cli._util import DebugOption, TaxonomyOption, app, fail, handle_errors, make_tagger, out
+from synth.cli._util import (
+    DebugOption,
+    TableFormat,
+    TaxonomyOption,
+    app,
+    handle_errors,
+    make_tagger,
+    out,
+)
 
 
 @app.command("eval")
@@ -17,7 +25,7 @@ from synth.cli._util import DebugOption, TaxonomyOption, app, fail, handle_error
 def eval_cli(
     gold: Annotated[Path, typer.Argument(help="JSONL of hand-coded statements.")],
     taxonomy: TaxonomyOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = "table",
     misses: Annotated[
         bool, typer.Option("--misses", help="List statements where tags and coding differ.")
     ] = False,
@@ -26,8 +34,6 @@ def eval_cli(
     """Per-label precision, recall, F1 and Cohen's kappa; micro and macro F1 per dimension."""
     from synth.analysis.evaluation import evaluate
 
-    if fmt not in ("table", "json"):
-        raise fail(f"unknown format '{fmt}'; use table or json")
     report = evaluate(gold, make_tagger(taxonomy))
     if fmt == "json":
         data = report.as_dict()

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, get_args
 
 import typer
 
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    ExportFormat,
     NoRedactOption,
     TaxonomyOption,
     app,
@@ -31,7 +32,7 @@ def export_cli(
         list[str] | None, typer.Argument(help="Session ids (see 'synth sessions').")
     ] = None,
     fmt: Annotated[
-        str | None,
+        ExportFormat | None,
         typer.Option("--format", help=FORMAT_HELP + " Default: from the -o suffix."),
     ] = None,
     output: Annotated[
@@ -50,16 +51,11 @@ def export_cli(
     from synth.output import refi
     from synth.output import tabular as exporting
 
-    if (
-        fmt is None
-        and output is not None
-        and output.suffix.lstrip(".").lower() in (exporting.FORMATS)
-    ):
-        fmt = output.suffix.lstrip(".").lower()
+    if fmt is None and output is not None:
+        suffix = output.suffix.lstrip(".").lower()
+        fmt = next((f for f in get_args(ExportFormat) if f == suffix), None)
     if fmt is None:
         raise fail("give --format qdpx, csv or jsonl")
-    if fmt not in exporting.FORMATS:
-        raise fail(f"unknown format '{fmt}'; use qdpx, csv or jsonl")
     if fmt == "qdpx" and output is None:
         raise fail("a .qdpx is a zip file: give -o FILE.qdpx")
     if not sessions and not all_sessions:

@@ -11,6 +11,7 @@ from synth.cli._util import (
     CorpusOption,
     DebugOption,
     NoRedactOption,
+    SearchFormat,
     TaxonomyOption,
     app,
     err,
@@ -21,8 +22,6 @@ from synth.cli._util import (
     out,
 )
 from synth.models import DIMENSIONS
-
-FORMATS = ("lines", "json")
 
 
 @app.command("search")
@@ -54,7 +53,7 @@ def search_cli(
         int, typer.Option("--width", help="Characters of context on each side.", min=5)
     ] = 40,
     corpus: CorpusOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="lines or json.")] = "lines",
+    fmt: Annotated[SearchFormat, typer.Option("--format", help="lines or json.")] = "lines",
     no_redact: NoRedactOption = False,
     taxonomy: TaxonomyOption = None,
     debug: DebugOption = False,
@@ -66,8 +65,6 @@ def search_cli(
     from synth.analysis import compare
     from synth.analysis import search as search_lib
 
-    if fmt not in FORMATS:
-        raise fail(f"unknown format '{fmt}'; use {', '.join(FORMATS)}")
     labels = [search_lib.parse_label(v) for v in label or []]
     if labels:
         tax = load_taxonomy(taxonomy)

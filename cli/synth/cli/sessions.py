@@ -7,14 +7,22 @@ from typing import Annotated
 
 import typer
 
-from synth.cli._util import CorpusOption, DebugOption, app, handle_errors, open_corpus, out
+from synth.cli._util import (
+    CorpusOption,
+    DebugOption,
+    TableFormat,
+    app,
+    handle_errors,
+    open_corpus,
+    out,
+)
 
 
 @app.command("sessions")
 @handle_errors
 def sessions_cli(
     corpus: CorpusOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = "table",
     debug: DebugOption = False,
 ) -> None:
     """List the sessions in the corpus, oldest first."""

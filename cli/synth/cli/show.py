@@ -12,9 +12,9 @@ from synth.cli._util import (
     CorpusOption,
     DebugOption,
     NoRedactOption,
+    TableFormat,
     TaxonomyOption,
     app,
-    fail,
     handle_errors,
     load_taxonomy,
     open_corpus,
@@ -29,7 +29,7 @@ from synth.redact import redact
 def show_cli(
     session: Annotated[str, typer.Argument(help="Session id (see 'synth sessions').")],
     corpus: CorpusOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = "table",
     label: Annotated[
         str | None, typer.Option("--label", help="Only statements with this label id.")
     ] = None,
@@ -38,8 +38,6 @@ def show_cli(
     debug: DebugOption = False,
 ) -> None:
     """Show the statements of a session with their tags and the evidence behind them."""
-    if fmt not in ("table", "json"):
-        raise fail(f"unknown format '{fmt}'; use table or json")
     tax = load_taxonomy(taxonomy)
     with open_corpus(corpus) as db:
         info = db.sessions_by_ids([session])[0]

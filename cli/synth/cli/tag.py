@@ -9,7 +9,14 @@ from typing import Annotated
 
 import typer
 
-from synth.cli._util import DebugOption, TaxonomyOption, app, fail, handle_errors, make_tagger
+from synth.cli._util import (
+    DebugOption,
+    TagFormat,
+    TaxonomyOption,
+    app,
+    handle_errors,
+    make_tagger,
+)
 from synth.models import DIMENSIONS, TagSet
 
 
@@ -38,7 +45,9 @@ def _line_text(line: str) -> str:
 @handle_errors
 def tag_cli(
     source: Annotated[str, typer.Argument(help="A file, or - for standard input.")] = "-",
-    fmt: Annotated[str, typer.Option("--format", help="jsonl (one JSON object a line).")] = "jsonl",
+    fmt: Annotated[
+        TagFormat, typer.Option("--format", help="jsonl (one JSON object a line).")
+    ] = "jsonl",
     lines: Annotated[
         bool,
         typer.Option(
@@ -51,8 +60,6 @@ def tag_cli(
     debug: DebugOption = False,
 ) -> None:
     """Tag statements and print one JSON object per statement, in input order."""
-    if fmt != "jsonl":
-        raise fail(f"unknown format '{fmt}'; use jsonl")
     if source == "-":
         text = sys.stdin.read()
     else:

@@ -9,6 +9,7 @@ import typer
 from rich.tree import Tree
 
 from synth.cli._util import (
+    CodebookFormat,
     DebugOption,
     app,
     err,
@@ -75,7 +76,9 @@ def export_cli(
     file: Annotated[
         Path | None, typer.Argument(help="Taxonomy file (default: the one synth uses).")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="qdc: a REFI-QDA codebook.")] = "qdc",
+    fmt: Annotated[
+        CodebookFormat, typer.Option("--format", help="qdc: a REFI-QDA codebook.")
+    ] = "qdc",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
     ] = None,
@@ -84,8 +87,6 @@ def export_cli(
     """Export the taxonomy as a codebook for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
     from synth.output import refi
 
-    if fmt != "qdc":
-        raise fail(f"unknown format '{fmt}'; use qdc")
     tax = load_taxonomy(file)
     write_output(refi.codebook_xml(tax).decode("utf-8"), output)
 

@@ -11,6 +11,7 @@ import typer
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    ReportFormat,
     TaxonomyOption,
     TemplatesOption,
     app,
@@ -24,7 +25,6 @@ from synth.cli._util import (
 )
 from synth.models import DIMENSIONS
 
-FORMATS = ("table", "md", "json")
 # With more sessions than this the terminal table turns: sessions down, labels across.
 MAX_COLUMNS = 8
 
@@ -75,7 +75,7 @@ def trends_cli(
         str, typer.Option("--dimension", "-d", help="shifts, concepts or factors.")
     ] = "shifts",
     corpus: CorpusOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, md or json.")] = "table",
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="table, md or json.")] = "table",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report here.")
     ] = None,
@@ -91,8 +91,6 @@ def trends_cli(
     from synth.analysis import compare
     from synth.output import charts, payloads, render
 
-    if fmt not in FORMATS:
-        raise fail(f"unknown format '{fmt}'; use {', '.join(FORMATS)}")
     if dimension not in DIMENSIONS:
         raise fail(f"unknown dimension '{dimension}'; use {', '.join(DIMENSIONS)}")
     if chart is not None and chart.suffix.lower() != ".png":

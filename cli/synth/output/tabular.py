@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from synth.models import DIMENSIONS, Session, Statement
 from synth.redact import redact as mask
 
-FORMATS = ("qdpx", "csv", "jsonl")
 COLUMNS = (
     "session",
     "date",
