@@ -230,3 +230,16 @@ def test_searching_words_of_the_corpus_does_not_load_spacy(notes_corpus: Path) -
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["1", "False"]
+
+
+def test_an_unknown_label_is_a_usage_error_in_show_as_in_search(run: Any, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.db"
+    notes = tmp_path / "n.txt"
+    notes.write_text("Vi behöver en fast vårdkontakt.\n", encoding="utf-8")
+    assert run("ingest", str(notes), "--corpus", str(corpus)).exit_code == 0
+    for command in (["show", "n"], ["search", "vårdkontakt"]):
+        result = run(*command, "--label", "nosuch", "--corpus", str(corpus))
+        assert result.exit_code == 2, command
+        assert "unknown label 'nosuch'" in result.output
+    shown = run("show", "n", "--label", "concepts:kontinuitet", "--corpus", str(corpus))
+    assert shown.exit_code == 0 and "fast vårdkontakt" in shown.output

@@ -33,6 +33,10 @@ class TaxonomyError(SynthError):
         super().__init__("\n".join(problems))
 
 
+class LabelError(SynthError):
+    """A label or dimension the taxonomy does not have, given as a filter."""
+
+
 class StoreError(SynthError):
     """The corpus database cannot be opened or a session is unknown."""
 

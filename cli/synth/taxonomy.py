@@ -25,7 +25,7 @@ from typing import Literal
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from synth.errors import TaxonomyError
+from synth.errors import LabelError, TaxonomyError
 from synth.models import DIMENSIONS
 
 TermKind = Literal["word", "phrase", "prefix", "suffix", "infix", "abbreviation"]
@@ -118,6 +118,24 @@ class Taxonomy:
         """The label's short name in ``lang``; the id itself for a label the taxonomy lacks."""
         found = self.label(dimension, label_id)
         return found.display(lang) if found else label_id
+
+    def label_filter(self, value: str) -> tuple[str | None, str]:
+        """``concepts:samordning``, ``concepts/samordning`` or ``samordning`` as (dimension or
+        None, label id); raises LabelError naming the known ids for an unknown one."""
+        dimension: str | None = None
+        label = value.strip()
+        for sep in (":", "/"):
+            if sep in value:
+                dimension, label = (part.strip() for part in value.split(sep, 1))
+                break
+        if dimension is not None and dimension not in DIMENSIONS:
+            raise LabelError(
+                f"unknown dimension '{dimension}' in --label; use {', '.join(DIMENSIONS)}"
+            )
+        if not any(label in self.ids(d) for d in ([dimension] if dimension else DIMENSIONS)):
+            known = ", ".join(sorted({i for d in DIMENSIONS for i in self.ids(d)}))
+            raise LabelError(f"unknown label '{label}' in --label; known labels: {known}")
+        return dimension, label
 
     def ids(self, dimension: str) -> list[str]:
         return [label.id for label in self.labels(dimension)]

@@ -213,14 +213,3 @@ def kwic(text: str, spans: list[tuple[int, int]], width: int = 40) -> tuple[str,
         cut = right[:width]
         right = (cut.rsplit(" ", 1)[0] if " " in cut[1:] else cut) + " …"
     return left, keyword, right
-
-
-def parse_label(value: str) -> tuple[str | None, str]:
-    """``concepts:samordning`` or ``samordning`` as (dimension or None, label id)."""
-    if ":" in value:
-        dimension, label = value.split(":", 1)
-        return dimension.strip(), label.strip()
-    if "/" in value:
-        dimension, label = value.split("/", 1)
-        return dimension.strip(), label.strip()
-    return None, value.strip()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,13 +15,14 @@ from synth.cli._util import (
     TaxonomyOption,
     app,
     err,
-    fail,
     handle_errors,
     load_taxonomy,
     open_corpus,
     out,
 )
-from synth.models import DIMENSIONS
+
+if TYPE_CHECKING:
+    from synth.analysis.search import SearchResult
 
 
 @app.command("search")
@@ -60,21 +61,11 @@ def search_cli(
 ) -> None:
     """Search every stored statement; prints keyword-in-context lines with session, date
     and reference."""
-    from rich.markup import escape
-
     from synth.analysis import compare
     from synth.analysis import search as search_lib
+    from synth.output import payloads
 
-    labels = [search_lib.parse_label(v) for v in label or []]
-    if labels:
-        tax = load_taxonomy(taxonomy)
-        for dim, lab in labels:
-            if dim is not None and dim not in DIMENSIONS:
-                raise fail(f"unknown dimension '{dim}' in --label; use {', '.join(DIMENSIONS)}")
-            dims = [dim] if dim else list(DIMENSIONS)
-            if not any(lab in tax.ids(d) for d in dims):
-                known = ", ".join(sorted({i for d in DIMENSIONS for i in tax.ids(d)}))
-                raise fail(f"unknown label '{lab}' in --label; known labels: {known}")
+    labels = [load_taxonomy(taxonomy).label_filter(v) for v in label or []]
     with open_corpus(corpus) as db:
         result = search_lib.search(
             db,
@@ -85,29 +76,25 @@ def search_cli(
             redacted=not no_redact,
         )
     if fmt == "json":
-        payload = {
-            "query": result.query,
-            "total": result.total,
-            "hits": [
-                {
-                    "session": h.session,
-                    "date": h.date,
-                    "ref": h.ref,
-                    "source": h.source,
-                    "line": h.line,
-                    "text": h.text,
-                    "matches": [list(span) for span in h.spans],
-                }
-                for h in result.hits
-            ],
-        }
-        out.print_json(json.dumps(payload, ensure_ascii=False))
+        out.print_json(json.dumps(payloads.search_to_dict(result), ensure_ascii=False))
         return
-    # Pad session, date and reference so the keywords line up in one column.
+    _print_kwic(result, width)
+    shown = len(result.hits)
+    more = f"; showing the first {shown} (use --limit)" if result.total > shown else ""
+    err.print(f"{result.total} statement(s) match{more}", markup=False)
+
+
+def _print_kwic(result: SearchResult, width: int) -> None:
+    """One keyword-in-context line a hit, session, date and reference padded so that the
+    keywords line up in one column."""
+    from rich.markup import escape
+
+    from synth.analysis.search import kwic
+
     sid_width = max((len(h.session) for h in result.hits), default=0)
     ref_width = max((len(h.ref) for h in result.hits), default=0)
     for h in result.hits:
-        left, keyword, right = search_lib.kwic(h.text, h.spans, width)
+        left, keyword, right = kwic(h.text, h.spans, width)
         pad = " " * (width + 2 - len(left))
         out.print(
             f"[cyan]{escape(h.session.ljust(sid_width))}[/] {(h.date or '–'):<10} "
@@ -115,6 +102,3 @@ def search_cli(
             f"[bold yellow]{escape(keyword)}[/]{escape(right)}",
             markup=True,
         )
-    shown = len(result.hits)
-    more = f"; showing the first {shown} (use --limit)" if result.total > shown else ""
-    err.print(f"{result.total} statement(s) match{more}", markup=False)

@@ -31,7 +31,8 @@ def show_cli(
     corpus: CorpusOption = None,
     fmt: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = "table",
     label: Annotated[
-        str | None, typer.Option("--label", help="Only statements with this label id.")
+        str | None,
+        typer.Option("--label", help="Only statements with this label id, or DIMENSION:ID."),
     ] = None,
     no_redact: NoRedactOption = False,
     taxonomy: TaxonomyOption = None,
@@ -39,6 +40,7 @@ def show_cli(
 ) -> None:
     """Show the statements of a session with their tags and the evidence behind them."""
     tax = load_taxonomy(taxonomy)
+    wanted = tax.label_filter(label) if label else None
     with open_corpus(corpus) as db:
         info = db.sessions_by_ids([session])[0]
         statements = db.statements(session)
@@ -46,8 +48,10 @@ def show_cli(
         # Mask personal data in what is shown; the stored text stays as it is.
         for s in statements:
             s.text = redact(s.text)
-    if label:
-        statements = [s for s in statements if any(label in s.tags.labels(d) for d in DIMENSIONS)]
+    if wanted:
+        dim, lab = wanted
+        dims = [dim] if dim else DIMENSIONS
+        statements = [s for s in statements if any(lab in s.tags.labels(d) for d in dims)]
     if fmt == "json":
         payload = {
             "session": info.__dict__,

@@ -6,6 +6,7 @@ from typing import Any
 
 from synth.analysis import stats
 from synth.analysis.compare import ALPHA, MIN_STATEMENTS, Diff, Example, LabelChange, Side, Trends
+from synth.analysis.search import SearchResult
 from synth.redact import redact
 
 DIFF_SCHEMA = "synth-diff/1"
@@ -98,5 +99,25 @@ def trends_to_dict(result: Trends) -> dict[str, Any]:
         "labels": [
             {"label": r.label, "name": r.name, "counts": r.counts, "shares": r.shares}
             for r in result.rows
+        ],
+    }
+
+
+def search_to_dict(result: SearchResult) -> dict[str, Any]:
+    """Search hits as plain data (``synth search --format json``)."""
+    return {
+        "query": result.query,
+        "total": result.total,
+        "hits": [
+            {
+                "session": h.session,
+                "date": h.date,
+                "ref": h.ref,
+                "source": h.source,
+                "line": h.line,
+                "text": h.text,
+                "matches": [list(span) for span in h.spans],
+            }
+            for h in result.hits
         ],
     }
