@@ -5,6 +5,8 @@ What may change between a source line and the statements (also in the README):
   paragraph's wrapped lines are joined with one space;
 - markup: a line's list marker (``-``, ``•``, ``1.``, ``a)`` …), Markdown ``#`` marks
   and ``*``/``_`` emphasis around a heading;
+- theme labels: the colon after a label that opens a paragraph ("Ledning:") is dropped,
+  the label becomes the group of the statements;
 - boilerplate: lines of page headers and footers repeated in the text are removed
   whole (and recorded as removed);
 - a sentence or bullet with no letter or digit at all (``–``, ``…``) is not a statement.
@@ -76,7 +78,8 @@ def check_every_line_is_accounted_for(text: str, seg: parsing.Segmentation) -> N
     removed = {n for a, b in seg.boilerplate for n in range(a, b + 1)}
     kept: dict[int, str] = {}
     for heading in seg.headings:
-        kept[heading.line] = kept.get(heading.line, "") + heading.text
+        text = heading.text + (":" if heading.role == "group" else "")
+        kept[heading.line] = kept.get(heading.line, "") + text
     for block in seg.blocks:
         for piece in block.pieces:
             part = block.text[piece.block_start : piece.block_start + piece.length]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from synth.errors import InputError, StoreError, SynthError
 from synth.models import KINDS, Heading, Session
-from synth.pipeline import reading
+from synth.pipeline import parsing, reading
 from synth.pipeline.statements import ParsedSource, parse_source
 from synth.pipeline.tagging import Tagger
 from synth.store import (
@@ -32,26 +32,7 @@ if TYPE_CHECKING:
 
     from synth.taxonomy import Taxonomy
 
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "januari",
-            "februari",
-            "mars",
-            "april",
-            "maj",
-            "juni",
-            "juli",
-            "augusti",
-            "september",
-            "oktober",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
+MONTHS = {m: i for i, m in enumerate(parsing.MONTHS, start=1)}
 ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 SV_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
 
@@ -358,7 +339,7 @@ def _store_group_once(
             "unchanged",
         )
     the_title = title or first.title or Path(first.name).stem
-    the_date = date or find_date(first.name, the_title, first.text[:500])
+    the_date = date or find_date(first.date_text or "", first.name, the_title, first.text[:500])
     the_kind = kind or guess_kind(first.name, first.text, first.headings)
     if session_id is not None:
         sid = session_id
@@ -387,7 +368,9 @@ def _store_group_once(
         replace=replace,
         unique_content=session_id is None and not replace,
     )
-    day_month = None if the_date else find_day_month(the_title, first.text[:500])
+    day_month = (
+        None if the_date else find_day_month(first.date_text or "", the_title, first.text[:500])
+    )
     return IngestResult(
         sid,
         the_title,

@@ -9,6 +9,8 @@ DIMENSIONS: tuple[str, ...] = ("shifts", "concepts", "factors")
 KINDS: tuple[str, ...] = ("group-dialogue", "user-dialogue", "protocol", "other")
 
 BlockKind = Literal["bullet", "paragraph"]
+# title, date, agenda and meta lines describe the session; group is a theme label ("Ledning:")
+HeadingRole = Literal["shift", "section", "prompt", "title", "date", "agenda", "meta", "group"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,7 @@ class Statement:
     section: str | None = None
     section_shift: str | None = None
     prompt: str | None = None
+    group: str | None = None  # the theme label the notes put it under ("Ledning")
     position: int = 0  # 1-based order in the session; shown as #N
     lemmas: str = ""  # the lemmas of its tokens, space-separated (for search and keyness)
     forms: str = ""  # the same tokens in lowercase, aligned with lemmas
@@ -81,7 +84,7 @@ class Heading:
     line: int
     char_start: int
     char_end: int
-    role: Literal["shift", "section", "prompt", "title"]
+    role: HeadingRole
     shift: str | None = None
 
 

@@ -6,6 +6,7 @@ import json
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from synth.cli._util import (
@@ -64,6 +65,7 @@ def show_cli(
                     "section": s.section,
                     "section_shift": s.section_shift,
                     "prompt": s.prompt,
+                    "group": s.group,
                     **{d: s.tags.labels(d) for d in DIMENSIONS},
                     "evidence": [e.as_dict() for e in s.tags.evidence],
                 }
@@ -89,6 +91,8 @@ def show_cli(
                     {e.text for e in s.tags.evidence if e.label == lab and e.dimension == dim}
                 )
                 tags.append(f"[bold]{name(dim, lab)}[/] [dim]({', '.join(words)})[/]")
-        section = name("shifts", s.section_shift) if s.section_shift else (s.section or "")
+        section = escape(name("shifts", s.section_shift) if s.section_shift else (s.section or ""))
+        if s.group:
+            section = f"{section}\n[italic]{escape(s.group)}[/]" if section else escape(s.group)
         table.add_row(str(s.position), s.text, section, "\n".join(tags))
     out.print(table)

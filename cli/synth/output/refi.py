@@ -368,7 +368,7 @@ def project_bytes(
                     creatingUser=user,
                     creationDateTime=created,
                 )
-                where = [p for p in (st.section, st.prompt) if p]
+                where = [p for p in (st.section, st.prompt, st.group) if p]
                 if where:
                     text_where = " / ".join(where)
                     _text_el(selection, "Description", mask(text_where) if redact else text_where)

@@ -1,7 +1,8 @@
 """Plain exports of tagged statements: CSV for spreadsheets, JSON lines for scripts.
 
-One row per statement with its session, date, section shift, prompt, source line, text
-and the label ids of each dimension. Personal data is masked unless asked otherwise.
+One row per statement with its session, date, section shift, prompt, group (the theme
+label of the notes), source line, text and the label ids of each dimension. Personal
+data is masked unless asked otherwise.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ COLUMNS = (
     "section",
     "section_shift",
     "prompt",
+    "group",
     "source",
     "line",
     "text",
@@ -47,6 +49,7 @@ class StatementRow:
     section: str | None
     section_shift: str | None
     prompt: str | None
+    group: str | None
     source: str
     line: int
     text: str
@@ -61,6 +64,7 @@ class StatementRow:
             "section": self.section,
             "section_shift": self.section_shift,
             "prompt": self.prompt,
+            "group": self.group,
             "source": self.source,
             "line": self.line,
             "text": self.text,
@@ -88,6 +92,7 @@ def statement_rows(
                     section=clean(st.section),
                     section_shift=st.section_shift,
                     prompt=clean(st.prompt),
+                    group=clean(st.group),
                     source=clean(st.source) or "",
                     line=st.line_start,
                     text=clean(st.text) or "",

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from synth.models import BlockKind, Heading
+from synth.models import BlockKind, Heading, HeadingRole
 
 BULLET_RE = re.compile(r"^\s*(?:[-–—•*▪►▼●◦·‣○]|\(?\d{1,2}[.)]|[a-zA-Z][)])\s+(?=\S)")
 MD_HEADING_RE = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -30,6 +30,87 @@ EMPHASIS = "*_"
 MAX_BOILERPLATE_LINE = 120
 MAX_HEADING_WORDS = 8
 MAX_PROMPT_WORDS = 30
+MAX_TITLE_WORDS = 12
+MAX_INSTRUCTION_WORDS = 15  # "Nämn minst tre saker som ska göras" after a question
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+_WEEKDAY = r"(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?"
+_TIME = r"\d{1,2}(?:[.:]\d{2})?"
+# A line that only dates the meeting: "2023-04-19", "Datum: 14 mars 2024, kl. 13-16".
+DATE_LINE_RE = re.compile(
+    rf"^(?:datum\s*:\s*)?(?:{_WEEKDAY}\s+(?:den\s+)?)?"
+    rf"(?:\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}\s+(?:{'|'.join(MONTHS)})(?:\s+\d{{4}})?)"
+    rf"(?:,?\s*(?:kl\.?\s*)?{_TIME}(?:\s*[-–]\s*{_TIME})?)?\.?$",
+    re.IGNORECASE,
+)
+# An agenda item of a protocol: "§ 4 Workshop om nära vård".
+AGENDA_RE = re.compile(r"^§\s*\d+[a-z]?\s*[.:–-]?\s*(?P<name>\S.*)$")
+ATTACHMENT_RE = re.compile(r"^bilag(?:a|or)\b[\s\d,.:och-]*$", re.IGNORECASE)
+AGENDA_SECTIONS = frozenset({"dagordning", "agenda", "föredragningslista"})
+# A theme label opening a paragraph: "Ledning: …", "Invånare/närstående: …". Up to four
+# words of letters, no digits (so "Grupp 2:" and "kl. 10:" are not labels).
+GROUP_LABEL_RE = re.compile(
+    r"^(?P<label>[A-ZÅÄÖÉ][^\W\d_]*(?:(?:\s|/|\s?-\s?|\s/\s)[^\W\d_]+){0,3})\s*:(?:\s+|$)"
+)
+MAX_LABEL_CHARS = 40
+# Words before a colon that introduce an example or a quote rather than name a theme.
+NOT_LABELS = frozenset({"t ex", "tex", "till exempel", "exempel", "obs", "citat", "fråga"})
+# First words of a sentence that runs on over a colon ("Det handlar om: …").
+NOT_LABEL_STARTS = frozenset(
+    [
+        "det",
+        "detta",
+        "de",
+        "den",
+        "denna",
+        "vi",
+        "jag",
+        "man",
+        "du",
+        "ni",
+        "vad",
+        "hur",
+        "här",
+        "så",
+        "och",
+        "men",
+        "som",
+        "en",
+        "ett",
+        "vår",
+        "vårt",
+    ]
+)
+QUOTE_MARKS = "\"”“'»«"
+# Labels of meeting particulars: the session's metadata, never statements.
+META_LABELS = frozenset(
+    {
+        "närvarande",
+        "deltagare",
+        "frånvarande",
+        "föredragare",
+        "justerare",
+        "sekreterare",
+        "protokollförare",
+        "mötesledare",
+        "ordförande",
+    }
+)
+# Above the notes only: further down "Tid: vi behöver mer tid" is a theme.
+TOP_META_LABELS = frozenset({"datum", "tid", "plats"})
 
 
 def line_key(line: str) -> str:
@@ -61,6 +142,8 @@ class Block:
     section: str | None = None
     section_shift: str | None = None
     prompt: str | None = None
+    group: str | None = None
+    meta: bool = False  # meeting particulars ("Närvarande: …"): not statements
     _parts: list[str] = field(default_factory=list, repr=False)
     _length: int = 0
 
@@ -106,6 +189,7 @@ class Segmentation:
     boilerplate: list[tuple[int, int]]
     boilerplate_keys: set[str]
     title: str | None
+    date_text: str | None = None  # the line that dates the meeting, if any
 
 
 ShiftClassifier = Callable[[str], str | None]
@@ -196,6 +280,20 @@ def _is_prompt(content: str) -> bool:
     )
 
 
+def _is_question_with_instruction(content: str) -> bool:
+    """A question followed by a short instruction ("Vad behövs? Nämn minst tre saker")."""
+    stripped = strip_emphasis(content)
+    mark = stripped.find("?")
+    if mark < 0:
+        return False
+    tail = stripped[mark + 1 :].strip()
+    return (
+        _is_prompt(stripped[: mark + 1])
+        and 0 < len(tail.split()) <= MAX_INSTRUCTION_WORDS
+        and "?" not in tail
+    )
+
+
 def _is_named_section(content: str) -> bool:
     stripped = strip_emphasis(content)
     words = stripped.split()
@@ -216,165 +314,408 @@ def _is_fran_heading(content: str) -> bool:
     )
 
 
+def group_label(content: str) -> tuple[str, int] | None:
+    """The theme label opening a paragraph ("Ledning: …") and where the text after it
+    starts, or None."""
+    m = GROUP_LABEL_RE.match(strip_emphasis(content) if content.endswith(":") else content)
+    if m is None:
+        return None
+    label = m.group("label")
+    folded = label.casefold()
+    if (
+        len(label) > MAX_LABEL_CHARS
+        or folded in NOT_LABELS
+        or folded.split()[0] in NOT_LABEL_STARTS
+    ):
+        return None
+    # A theme's points start a sentence: "Målet är: fler möten" is one sentence.
+    rest = content[m.end() :].lstrip(EMPHASIS + QUOTE_MARKS + " ")
+    if rest and not (rest[0].isupper() or rest[0].isdigit()):
+        return None
+    return label, m.end()
+
+
+def is_meta_label(label: str | None, at_top: bool = False) -> bool:
+    """Labels of meeting particulars (attendance; date and place above the notes)."""
+    if label is None:
+        return False
+    folded = label.casefold()
+    return folded in META_LABELS or (at_top and folded in TOP_META_LABELS)
+
+
+@dataclass
+class Line:
+    """A non-blank line of the text with what its neighbours say about it."""
+
+    number: int  # 1-based
+    offset: int  # of the raw line in the text
+    raw: str
+    alone: bool  # blank (or removed) lines before and after
+    next_bullet: bool  # the next line is a bullet
+    next_numbered: bool  # the next line is a numbered item
+    continued: bool  # its sentence goes on in the next line (after a page break, say)
+    bullet: re.Match[str] | None
+    md: re.Match[str] | None
+
+    @property
+    def content(self) -> str:
+        return self.raw.strip()
+
+    @property
+    def start(self) -> int:
+        """Offset of the content in the text."""
+        return self.offset + len(self.raw) - len(self.raw.lstrip())
+
+    @property
+    def numbered(self) -> bool:
+        return bool(NUMBERED_RE.match(self.raw))
+
+    def unnumbered(self) -> str:
+        return strip_emphasis(NUMBERED_RE.sub("", self.content))
+
+    def after_bullet(self) -> str:
+        assert self.bullet is not None
+        return self.raw[self.bullet.end() :].rstrip()
+
+
+def _lines_in_context(numbered: list[tuple[int, str]], skipped: set[int]) -> list[Line | None]:
+    """A ``Line`` for each (offset, line); None for blank lines and ``skipped`` ones."""
+    raw = [line for _, line in numbered]
+
+    def blank(i: int) -> bool:
+        return i < 0 or i >= len(raw) or not raw[i].strip() or i in skipped
+
+    out: list[Line | None] = []
+    for i, (offset, line) in enumerate(numbered):
+        if blank(i):
+            out.append(None)
+            continue
+        following = next((x for x in raw[i + 1 : i + 40] if x.strip()), "")
+        content = line.strip()
+        out.append(
+            Line(
+                number=i + 1,
+                offset=offset,
+                raw=line,
+                alone=blank(i - 1) and blank(i + 1),
+                next_bullet=not blank(i + 1) and bool(BULLET_RE.match(raw[i + 1])),
+                next_numbered=not blank(i + 1) and bool(NUMBERED_RE.match(raw[i + 1])),
+                continued=following.strip()[:1].islower() and content[-1:] not in TERMINAL,
+                bullet=BULLET_RE.match(line),
+                md=MD_HEADING_RE.match(line),
+            )
+        )
+    return out
+
+
+def _meta_lines(raw_lines: list[str], removed: set[int]) -> set[int]:
+    """Lines that only date the meeting ("2023-04-19", "Datum: 14 mars 2024, kl. 13-16")."""
+    return {
+        i
+        for i, line in enumerate(raw_lines)
+        if i not in removed and DATE_LINE_RE.match(strip_emphasis(line))
+    }
+
+
+@dataclass
+class _Context:
+    """What the line rules need to know about the lines before."""
+
+    classify_shift: ShiftClassifier
+    prompt_keys: set[str]
+    seen_content: bool = False
+    has_title: bool = False
+    has_blocks: bool = False
+    in_agenda: bool = False
+
+    @property
+    def at_top(self) -> bool:
+        """Before any content: where a document's title stands."""
+        return not self.seen_content and not self.has_title
+
+
+Role = tuple[str, str]  # (role, heading text)
+
+
+def _markdown_role(line: Line, ctx: _Context) -> Role | None:
+    if line.md is None:
+        return None
+    text = strip_emphasis(line.md.group(2))
+    if text.endswith("?") or _is_question_with_instruction(text):
+        return "prompt", text
+    if _is_fran_heading(text) or ctx.classify_shift(text):
+        return "shift", text
+    if ctx.at_top and len(line.md.group(1)) == 1:
+        return "title", text
+    return "section", text
+
+
+def _label_role(line: Line, ctx: _Context) -> Role | None:
+    """A theme label on a line of its own ("Ledning:"), or a meeting particular."""
+    if line.bullet is not None:
+        return None
+    found = group_label(line.content)
+    if found is None:
+        return None
+    label, end = found
+    if end >= len(strip_emphasis(line.content)):
+        return "group", label
+    return None
+
+
+def _shift_line_role(line: Line, ctx: _Context) -> Role | None:
+    if line.bullet is None and _is_fran_heading(line.content):
+        return "shift", strip_emphasis(line.content)
+    return None
+
+
+def _agenda_role(line: Line, ctx: _Context) -> Role | None:
+    """Agenda items: "§ 4 Workshop om nära vård" opens a section; the items listed under
+    "Dagordning" are structure too, and so is a reference to an attachment ("Bilaga 2")."""
+    if line.bullet is None and ATTACHMENT_RE.match(strip_emphasis(line.content)):
+        return "meta", strip_emphasis(line.content)
+    m = AGENDA_RE.match(line.content)
+    if m and line.bullet is None:
+        return "section", strip_emphasis(m.group("name"))
+    if ctx.in_agenda and line.bullet is not None:
+        return "agenda", strip_emphasis(line.after_bullet())
+    return None
+
+
+def _question_role(line: Line, ctx: _Context) -> Role | None:
+    """A question on a line of its own, numbered or not, is the prompt of what follows."""
+    if line.bullet is not None and not line.numbered:
+        return None
+    text = line.unnumbered()
+    if line.bullet is None:
+        return ("prompt", text) if _is_prompt(text) else None
+    # A numbered question is a prompt when it stands alone or heads a list of its own;
+    # in a numbered list of questions it is content.
+    if not (_is_prompt(text) or (line.alone and _is_question_with_instruction(text))):
+        return None
+    if line.alone or (line.next_bullet and not line.next_numbered):
+        return "prompt", text
+    return None
+
+
+def _listed_prompt_role(line: Line, ctx: _Context) -> Role | None:
+    """A bullet repeating a prompt of the notes: the preamble listing the questions."""
+    if line.bullet is None or not line.content.endswith("?"):
+        return None
+    text = strip_emphasis(line.after_bullet())
+    return ("listed", text) if line_key(text) in ctx.prompt_keys else None
+
+
+def _section_role(line: Line, ctx: _Context) -> Role | None:
+    """A short line of its own names a section (or the document, at the top)."""
+    if not (line.alone or line.next_bullet) or line.continued:
+        return None
+    if line.bullet is not None and not (line.numbered and line.alone):
+        return None
+    text = line.unnumbered()
+    if not _is_named_section(text) or group_label(text) is not None:
+        return None
+    if ctx.at_top and not ctx.has_blocks:
+        return "title", text
+    return ("shift" if ctx.classify_shift(text) else "section"), text
+
+
+def _title_role(line: Line, ctx: _Context) -> Role | None:
+    """The first short line of a document names it ("LGL 28 januari, kl. 9-12."), unless
+    the next line continues its sentence."""
+    if (
+        ctx.at_top
+        and line.alone
+        and line.bullet is None
+        and len(line.content.split()) <= MAX_TITLE_WORDS
+        and not line.content.endswith("?")
+        and not line.continued
+    ):
+        return "title", strip_emphasis(line.content)
+    return None
+
+
+# Tried in order; the first rule that names a role wins.
+_LINE_RULES = (
+    _markdown_role,
+    _label_role,
+    _shift_line_role,
+    _agenda_role,
+    _question_role,
+    _listed_prompt_role,
+    _section_role,
+)
+
+
+def classify_line(line: Line, ctx: _Context) -> Role | None:
+    """The structural role of a line and its heading text, or None for content."""
+    for rule in _LINE_RULES:
+        found = rule(line, ctx)
+        if found is not None:
+            return found
+    return _title_role(line, ctx)
+
+
+class _Segmenter:
+    """Builds blocks line by line, keeping the section, prompt and group they stand under."""
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.blocks: list[Block] = []
+        self.headings: list[Heading] = []
+        self.section: str | None = None
+        self.shift: str | None = None
+        self.prompt: str | None = None
+        self.group: str | None = None  # from a label on a line of its own
+        self.group_is_meta = False
+        self.current: Block | None = None
+        self.title: str | None = None
+        self.date_text: str | None = None
+        self.gap = False  # a blank (or removed) line since the current block's last line
+
+    def flush(self) -> None:
+        block, self.current = self.current, None
+        if block is None or not block.has_text():
+            return
+        if block.meta:
+            # Meeting particulars ("Närvarande: …") describe the session; not statements.
+            block.finish()
+            for piece in block.pieces:
+                text = block.text[piece.block_start : piece.block_start + piece.length]
+                end = piece.src_start + piece.length
+                self.headings.append(Heading(text, piece.line, piece.src_start, end, "meta"))
+            return
+        self.blocks.append(block.finish())
+        self.ctx.has_blocks = True
+
+    def heading(self, line: Line, role: str, text: str) -> None:
+        self.flush()
+        self.gap = False
+        end = line.offset + len(line.raw.rstrip())
+
+        def add(kind: HeadingRole, shift: str | None = None) -> None:
+            self.headings.append(Heading(text, line.number, line.start, end, kind, shift))
+
+        if role == "listed":
+            add("prompt")
+        elif role in ("meta", "agenda"):
+            add("meta" if role == "meta" else "agenda")
+        elif role == "title":
+            self.title = text
+            self.ctx.has_title = True
+            add("title")
+        elif role == "group":
+            self.group = text
+            self.group_is_meta = is_meta_label(text, not self.ctx.seen_content)
+            add("group")
+        else:
+            self.ctx.seen_content = True
+            self.group, self.group_is_meta = None, False
+            if role == "prompt":
+                self.prompt = text
+                add("prompt", self.shift)
+                return
+            self.shift = self.ctx.classify_shift(text) if role == "shift" else None
+            self.section, self.prompt = text, None
+            self.ctx.in_agenda = role == "section" and text.casefold() in AGENDA_SECTIONS
+            add("shift" if role == "shift" else "section", self.shift)
+
+    def date_line(self, number: int, offset: int, raw: str) -> None:
+        self.flush()
+        text = strip_emphasis(raw)
+        if self.date_text is None:
+            self.date_text = text
+        start = offset + len(raw) - len(raw.lstrip())
+        self.headings.append(Heading(text, number, start, offset + len(raw.rstrip()), "date"))
+
+    def _open(self, kind: BlockKind, label: str | None) -> Block:
+        self.flush()
+        self.current = Block(
+            kind,
+            section=self.section,
+            section_shift=self.shift,
+            prompt=self.prompt,
+            group=label or self.group,
+            meta=is_meta_label(label, not self.ctx.seen_content) if label else self.group_is_meta,
+        )
+        return self.current
+
+    def content(self, line: Line) -> None:
+        """A bullet, or a plain line that continues the open block or starts a paragraph."""
+        text = line.after_bullet() if line.bullet else line.raw.rstrip()[line.start - line.offset :]
+        text_start = line.offset + line.bullet.end() if line.bullet else line.start
+        label = group_label(text)
+        if label is not None:
+            # The label names the group; it is not part of the statement.
+            name, skip = label
+            self.headings.append(
+                Heading(name, line.number, text_start, text_start + len(name), "group")
+            )
+            text_start += skip
+            text = text[skip:]
+        if line.bullet or label is not None or not self._continues(line):
+            block = self._open("bullet" if line.bullet else "paragraph", label and label[0])
+        else:
+            assert self.current is not None
+            block = self.current
+        block.add(line.number, text_start, text)
+        self.ctx.seen_content = self.ctx.seen_content or not block.meta
+        self.gap = False
+
+    def _continues(self, line: Line) -> bool:
+        if self.current is None:
+            return False
+        last_char = self.current.last_char()
+        starts_lower = line.content[:1].islower()
+        if self.current.kind == "paragraph":
+            return not self.gap or (last_char not in TERMINAL and starts_lower)
+        return not self.gap and (starts_lower or last_char not in TERMINAL)
+
+
 def segment(
     text: str,
     classify_shift: ShiftClassifier,
     known_boilerplate: Iterable[str] = (),
 ) -> Segmentation:
-    """Split normalised text into blocks under their headings and prompts.
+    """Split normalised text into blocks under their headings, prompts and groups.
 
     ``classify_shift`` maps a heading's text to a shift id (or None); it comes from the
-    taxonomy's heading patterns.
+    taxonomy's heading patterns. Repeated runs of lines (and runs of lines whose keys are
+    in ``known_boilerplate``) are removed first.
     """
     numbered = _lines(text)
     raw_lines = [line for _, line in numbered]
     removed, bp_keys = find_boilerplate(raw_lines, known_boilerplate)
-
+    dates = _meta_lines(raw_lines, removed)
+    lines = _lines_in_context(numbered, removed | dates)
     # Prompts listed as bullets in a preamble ("- Vad behövs …?") repeat as real prompts
     # later; such bullets are structure, not statements.
     prompt_keys = {
-        line_key(strip_emphasis(NUMBERED_RE.sub("", line)))
-        for i, line in enumerate(raw_lines)
-        if i not in removed and not BULLET_RE.match(line) and _is_prompt(line)
+        line_key(line.unnumbered())
+        for line in lines
+        if line is not None
+        and (line.bullet is None or (line.numbered and line.alone))
+        and _is_prompt(line.unnumbered())
     }
-
-    blocks: list[Block] = []
-    headings: list[Heading] = []
-    section: str | None = None
-    shift: str | None = None
-    prompt: str | None = None
-    current: Block | None = None
-    title: str | None = None
-    seen_content = False
-    gap = False  # a blank (or removed) line since the current block's last line
-
-    def flush() -> None:
-        nonlocal current
-        if current is not None and current.has_text():
-            blocks.append(current.finish())
-        current = None
-
-    def block_of_line(i: int) -> tuple[bool, bool]:
-        """(alone, next_is_bullet) for line i within its block of non-blank lines."""
-        prev_blank = i == 0 or not raw_lines[i - 1].strip() or (i - 1) in removed
-        nxt = i + 1
-        next_blank = nxt >= len(raw_lines) or not raw_lines[nxt].strip() or nxt in removed
-        next_bullet = not next_blank and bool(BULLET_RE.match(raw_lines[nxt]))
-        return prev_blank and next_blank, next_bullet
-
-    for i, (offset, line) in enumerate(numbered):
-        line_no = i + 1
-        if i in removed or not line.strip():
-            gap = True
+    segmenter = _Segmenter(_Context(classify_shift, prompt_keys))
+    for i, line in enumerate(lines):
+        if i in dates:
+            segmenter.date_line(i + 1, *numbered[i])
             continue
-        lead = len(line) - len(line.lstrip())
-        content = line.strip()
-        start = offset + lead
-        alone, next_bullet = block_of_line(i)
-        # A line whose sentence goes on after a page break is not a heading.
-        following = next((x for x in raw_lines[i + 1 : i + 40] if x.strip()), "")
-        continued = following.strip()[:1].islower() and content[-1:] not in TERMINAL
-
-        md = MD_HEADING_RE.match(line)
-        bullet = BULLET_RE.match(line)
-        heading_text: str | None = None
-        role: str | None = None
-        if md:
-            heading_text = strip_emphasis(md.group(2))
-            if heading_text.endswith("?"):
-                role = "prompt"
-            elif _is_fran_heading(heading_text) or classify_shift(heading_text):
-                role = "shift"
-            elif not seen_content and title is None and len(md.group(1)) == 1:
-                role = "title"
-            else:
-                role = "section"
-        elif not bullet and _is_fran_heading(content):
-            heading_text, role = strip_emphasis(content), "shift"
-        elif (
-            (not bullet or NUMBERED_RE.match(line))
-            and _is_prompt(content)
-            and (alone or next_bullet or not bullet)
-        ):
-            if not bullet or alone:
-                heading_text, role = strip_emphasis(NUMBERED_RE.sub("", content)), "prompt"
-        elif (
-            bullet
-            and content.endswith("?")
-            and line_key(strip_emphasis(content[bullet.end() - lead :])) in prompt_keys
-        ):
-            heading_text, role = strip_emphasis(content[bullet.end() - lead :]), "listed"
-        elif (
-            (alone or next_bullet)
-            and not continued
-            and (not bullet or (NUMBERED_RE.match(line) and alone))
-        ):
-            candidate = strip_emphasis(NUMBERED_RE.sub("", content))
-            if _is_named_section(candidate):
-                heading_text = candidate
-                if not seen_content and title is None and not blocks:
-                    role = "title"
-                else:
-                    role = "shift" if classify_shift(candidate) else "section"
-        # The first short line of a document names it ("LGL 28 januari, kl. 9-12."),
-        # unless the next line continues its sentence.
-        if (
-            heading_text is None
-            and not seen_content
-            and title is None
-            and alone
-            and not bullet
-            and len(content.split()) <= 12
-            and not content.endswith("?")
-            and not continued
-        ):
-            heading_text, role = strip_emphasis(content), "title"
-
-        if heading_text is not None and role is not None:
-            flush()
-            gap = False
-            end = offset + len(line.rstrip())
-            if role == "listed":
-                headings.append(Heading(heading_text, line_no, start, end, "prompt"))
-                continue
-            if role == "title":
-                title = heading_text
-                headings.append(Heading(heading_text, line_no, start, end, "title"))
-                continue
-            seen_content = True
-            if role == "shift":
-                found = classify_shift(heading_text)
-                shift, section, prompt = found, heading_text, None
-                headings.append(Heading(heading_text, line_no, start, end, "shift", found))
-            elif role == "section":
-                shift, section, prompt = None, heading_text, None
-                headings.append(Heading(heading_text, line_no, start, end, "section"))
-            else:
-                prompt = heading_text
-                headings.append(Heading(heading_text, line_no, start, end, "prompt", shift))
+        if line is None:
+            segmenter.gap = True
             continue
-
-        seen_content = True
-        if bullet:
-            flush()
-            current = Block("bullet", section=section, section_shift=shift, prompt=prompt)
-            current.add(line_no, offset + bullet.end(), line[bullet.end() :].rstrip())
-            gap = False
-            continue
-        # A plain line: continues the open block or starts a paragraph.
-        continues = False
-        if current is not None:
-            last_char = current.last_char()
-            starts_lower = content[:1].islower()
-            if current.kind == "paragraph":
-                continues = not gap or (last_char not in TERMINAL and starts_lower)
-            else:
-                continues = not gap and (starts_lower or last_char not in TERMINAL)
-        if not continues:
-            flush()
-            current = Block("paragraph", section=section, section_shift=shift, prompt=prompt)
-        assert current is not None
-        current.add(line_no, start, line.rstrip()[lead:])
-        gap = False
-    flush()
-    return Segmentation(blocks, headings, _ranges(removed), bp_keys, title)
+        role = classify_line(line, segmenter.ctx)
+        if role is not None:
+            segmenter.heading(line, *role)
+        else:
+            segmenter.content(line)
+    segmenter.flush()
+    return Segmentation(
+        segmenter.blocks,
+        segmenter.headings,
+        _ranges(removed),
+        bp_keys,
+        segmenter.title,
+        segmenter.date_text,
+    )

@@ -24,6 +24,7 @@ class ParsedSource:
     path: str
     text: str
     title: str | None
+    date_text: str | None  # the line that dates the meeting ("2023-04-19"), if any
     headings: list[Heading]
     statements: list[Statement]
     boilerplate_keys: set[str]
@@ -125,6 +126,7 @@ def parse_source(
                     section=block.section,
                     section_shift=block.section_shift,
                     prompt=block.prompt,
+                    group=block.group,
                     lemmas=" ".join(w.lemma for w in span_words),
                     forms=" ".join(w.lower for w in span_words),
                     tags=tags,
@@ -135,6 +137,7 @@ def parse_source(
         path=name,
         text=text,
         title=seg.title,
+        date_text=seg.date_text,
         headings=seg.headings,
         statements=statements,
         boilerplate_keys=seg.boilerplate_keys,

@@ -20,7 +20,7 @@ from pathlib import Path
 from synth.errors import StoreError
 from synth.models import DIMENSIONS, Evidence, Session, Statement, TagSet
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_CORPUS = Path("corpus") / "synth.db"
 
 _MIGRATIONS: dict[int, str] = {
@@ -110,6 +110,10 @@ _MIGRATIONS: dict[int, str] = {
     DROP TRIGGER statements_fts_insert;
     DROP INDEX statements_session;
     """,
+    # The theme label a statement stands under in the notes ("Ledning: …").
+    4: """
+    ALTER TABLE statements ADD COLUMN "group" TEXT;
+    """,
 }
 
 # Statements written per executemany: large enough to be fast, small enough that a
@@ -162,12 +166,15 @@ RECORD_COLUMNS = (
     "section",
     "section_shift",
     "prompt",
+    "group",
     "lemmas",
     "forms",
 )
 
 _INSERT_STATEMENT = (
-    f"INSERT INTO statements (id, session_id, source_id, position, {', '.join(RECORD_COLUMNS)})"
+    "INSERT INTO statements (id, session_id, source_id, position, "
+    + ", ".join(f'"{c}"' for c in RECORD_COLUMNS)
+    + ")"
     f" VALUES ({', '.join('?' * (4 + len(RECORD_COLUMNS)))})"
 )
 
@@ -456,6 +463,7 @@ class Corpus:
                     section=r["section"],
                     section_shift=r["section_shift"],
                     prompt=r["prompt"],
+                    group=r["group"],
                     position=r["position"],
                     lemmas=r["lemmas"],
                     forms=r["forms"],
