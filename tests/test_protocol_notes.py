@@ -150,3 +150,28 @@ def test_group_is_stored_shown_and_exported(
     header, first = csv_out.read_text(encoding="utf-8-sig").splitlines()[:2]
     assert header.split(";")[header.split(";").index("group")] == "group"
     assert first.split(";")[header.split(";").index("group")] == "Ledning"
+
+
+def test_a_corpus_of_the_previous_schema_opens_with_its_statements_and_no_groups(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    from synth.store import corpus as store
+
+    path = tmp_path / "old.db"
+    db = sqlite3.connect(path, isolation_level=None)
+    for version in (1, 2, 3):
+        for sql in store._statements(store._MIGRATIONS[version]):
+            db.execute(sql)
+    db.execute("PRAGMA user_version = 3")
+    db.execute("INSERT INTO sessions VALUES ('s', 'T', NULL, 'other', 'h', 'now')")
+    db.execute("INSERT INTO sources VALUES (1, 's', 0, 'n.txt', 'n.txt', 'x', 'Fler team')")
+    db.execute(
+        "INSERT INTO statements (id, session_id, source_id, position, text, kind, line_start,"
+        " line_end, char_start, char_end) VALUES (1, 's', 1, 1, 'Fler team', 'bullet', 1, 1, 0, 9)"
+    )
+    db.close()
+    with Corpus(path) as corpus:
+        (statement,) = corpus.statements("s")
+    assert (statement.text, statement.group) == ("Fler team", None)
