@@ -169,6 +169,28 @@ def test_usage_errors_exit_2(run: Any, tmp_path: Path) -> None:
     assert error_lines(result) == ["error: date '14 mars' is not YYYY-MM-DD"]
 
 
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--max-size", "nan", "error: --max-size nan: give the largest file size in MB"),
+        ("--max-size", "inf", "error: --max-size inf: give the largest file size in MB"),
+        ("--max-size", "-1", "error: --max-size -1.0: give the largest file size in MB"),
+        ("--date", "2024W01", "error: date '2024W01' is not YYYY-MM-DD"),
+        ("--date", "20240101", "error: date '20240101' is not YYYY-MM-DD"),
+    ],
+)
+def test_sizes_and_dates_that_are_not_numbers_or_days_are_refused(
+    run: Any, tmp_path: Path, option: str, value: str, message: str
+) -> None:
+    notes = tmp_path / "a.md"
+    notes.write_text(GOOD, encoding="utf-8")
+    result = run("ingest", notes, "--corpus", tmp_path / "c.db", option, value)
+    assert result.exit_code == 2
+    (line,) = error_lines(result)
+    assert line.startswith(message)
+    assert not (tmp_path / "c.db").exists() or not Corpus(tmp_path / "c.db").sessions()
+
+
 def test_debug_shows_the_traceback_of_a_user_error(run: Any, tmp_path: Path) -> None:
     notes = tmp_path / "a.md"
     notes.write_text(GOOD, encoding="utf-8")

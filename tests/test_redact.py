@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from synth.redact import redact
+from synth.models import Session, Statement
+from synth.redact import mask_ids, mask_session, mask_statement, masked_with_offsets, redact
 
 
 @pytest.mark.parametrize(
@@ -15,8 +16,98 @@ def test_valid_identity_numbers_are_masked(number: str) -> None:
     assert redact(f"Patienten {number} ringde") == "Patienten [personnummer] ringde"
 
 
-def test_numbers_failing_the_luhn_check_are_kept() -> None:
-    assert redact("Ärende 811218-9877 och år 2022-2023") == "Ärende 811218-9877 och år 2022-2023"
+def test_a_personnummer_with_a_typo_is_masked_and_years_are_kept() -> None:
+    # 811218-9877 fails the check digit: a typo of a personnummer is still personal data.
+    assert redact("Ärende 811218-9877 och år 2022-2023") == "Ärende [personnummer] och år 2022-2023"
+
+
+def test_ten_digits_run_together_are_masked_only_as_a_valid_personnummer() -> None:
+    assert redact("Nr 8112189876 i listan") == "Nr [personnummer] i listan"
+    assert redact("Beställning 8112189877 klar") == "Beställning 8112189877 klar"
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "811218–9876",  # en dash
+        "811218\u20119876",  # non-breaking hyphen
+        "811218 - 9876",
+        "811218\u00a0-\u00a09876",
+        "19811218–9876",
+        "811278\u22129873",  # minus sign, samordningsnummer
+    ],
+)
+def test_personnummer_written_with_dashes_and_spaces_are_masked(number: str) -> None:
+    assert redact(f"Patienten {number} ringde") == "Patienten [personnummer] ringde"
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "070–123 45 67",
+        "070\u2011123 45 67",
+        "+46 (0)70 123 45 67",
+        "+46 (0)70-123 45 67",
+        "070/123 45 67",
+        "070.123.45.67",
+        "0046 70 123 45 67",
+    ],
+)
+def test_phone_numbers_in_common_spellings_are_masked(number: str) -> None:
+    assert redact(f"Ring {number} i dag.") == "Ring [telefon] i dag."
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["anna(at)example.se", "anna [at] example.se", "anna.berg (at) region (dot) se"],
+)
+def test_email_addresses_written_around_spam_filters_are_masked(address: str) -> None:
+    assert redact(f"Skriv till {address} senast") == "Skriv till [e-post] senast"
+
+
+def test_dates_written_with_dots_and_slashes_are_not_phone_numbers() -> None:
+    text = "Möten 01.02.2024 och 03/04/2024, kl 13-16, SIP-möte 2022-2023."
+    assert redact(text) == text
+
+
+def test_masking_maps_offsets_into_the_masked_text() -> None:
+    text = "Ring 070-123 45 67 i dag."
+    masked, mapping = masked_with_offsets(text, [0, 5, 12, 18, len(text)])
+    assert masked == "Ring [telefon] i dag."
+    assert mapping[5] == 5 and mapping[18] == len("Ring [telefon]")
+    # A cut inside the number maps past its mask: nothing of it leaks to either side.
+    assert mapping[12] == len("Ring [telefon]")
+    assert mapping[len(text)] == len(masked)
+
+
+def test_a_session_is_masked_in_every_field_from_the_notes() -> None:
+    session = Session("anteckningar-811218-9876", "Samtal 811218-9876", None, "other", ["a.txt"])
+    statement = Statement(
+        "Ring anna@example.se",
+        "anteckningar 811218-9876.txt",
+        1,
+        1,
+        0,
+        20,
+        "bullet",
+        section="Om 070-123 45 67",
+        prompt="Vem är 811218-9876?",
+        group="Grupp 811218-9876",
+    )
+    shown = mask_session(session)
+    masked = mask_statement(statement)
+    assert "9876" not in repr(shown) and "9876" not in repr(masked)
+    assert "070" not in repr(masked) and "anna@" not in repr(masked)
+    assert shown.id == "anteckningar-[personnummer]"
+
+
+def test_masked_session_ids_stay_apart() -> None:
+    shown = mask_ids(["notes-811218-9876", "notes-640823-3234", "notes"])
+    assert list(shown.values()) == [
+        "notes-[personnummer]",
+        "notes-[personnummer]-2",
+        "notes",
+    ]
 
 
 def test_email_and_phone_are_masked() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLES, SEEDS, SHARED, TAXONOMY, need
@@ -22,7 +22,7 @@ from synth.ingest import ingest
 from synth.models import DIMENSIONS
 from synth.output import refi
 from synth.pipeline.tagging import Tagger
-from synth.redact import redact
+from synth.redact import masked_with_offsets, redact
 from synth.store import Corpus
 from synth.taxonomy import Taxonomy, check_text, load
 
@@ -406,12 +406,14 @@ def test_no_redact_keeps_personal_data_and_the_stored_offsets(
 
 def test_a_cut_inside_a_phone_number_does_not_leak_it() -> None:
     text = "Ring 070-123 45 67 i dag."
-    masked, mapping = refi.masked_with_offsets(text, [0, 12, len(text)])
+    masked, mapping = masked_with_offsets(text, [0, 12, len(text)])
     assert masked == redact(text)
     assert 0 <= mapping[12] <= len(masked)
 
 
-@settings(max_examples=300, deadline=None)
+# Derandomized: the same examples on every run, so a failure is never a matter of luck.
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@example(words=["+46 70 123 45 67", "0", "811218-9876", "0"], cuts=[16, 17])
 @given(
     words=st.lists(
         st.sampled_from(
@@ -436,7 +438,7 @@ def test_masking_piece_by_piece_masks_like_the_whole_text_and_keeps_cuts_in_orde
     words: list[str], cuts: list[int]
 ) -> None:
     text = "".join(words)
-    masked, mapping = refi.masked_with_offsets(text, cuts)
+    masked, mapping = masked_with_offsets(text, cuts)
     assert masked == redact(text)
     kept = sorted(mapping)
     positions = [mapping[c] for c in kept]

@@ -5,11 +5,13 @@ does not duplicate, and retag works from the stored text alone."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import stat
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -266,3 +268,141 @@ def test_the_same_notes_are_stored_once_even_when_two_writes_race(tmp_path: Path
         with pytest.raises(StoreError, match="already stored as session 'a'"):
             db.write_session(second, "same-hash", source, [], unique_content=True)
         assert [s.id for s in db.sessions()] == ["a"]
+
+
+def test_replace_replaces_the_session_that_came_from_the_same_file(
+    run: Any, tmp_path: Path
+) -> None:
+    corpus = tmp_path / "c.db"
+    folder = tmp_path / "d"
+    for n in range(4):
+        (folder / str(n)).mkdir(parents=True)
+        (folder / str(n) / "notes.txt").write_text(NOTES + f"- Grupp {n}\n", encoding="utf-8")
+    assert run("ingest", folder, "-r", "--corpus", corpus).exit_code == 0
+    changed = folder / "3" / "notes.txt"
+    changed.write_text(NOTES + "- Grupp 3, rättad\n", encoding="utf-8")
+    result = run("ingest", changed, "--replace", "--corpus", corpus)
+    assert result.exit_code == 0, result.output
+    with Corpus(corpus) as db:
+        texts = sorted(" ".join(s.text for s in db.statements(x.id)) for x in db.sessions())
+    assert len(texts) == 4
+    for n in range(3):
+        assert sum(f"Grupp {n}" in t for t in texts) == 1
+    assert sum("Grupp 3, rättad" in t for t in texts) == 1
+
+
+def test_replace_on_a_new_corpus_keeps_every_file_of_a_folder(run: Any, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.db"
+    for n in range(4):
+        (tmp_path / "d" / str(n)).mkdir(parents=True)
+        (tmp_path / "d" / str(n) / "notes.txt").write_text(NOTES + f"- Grupp {n}\n")
+    result = run("ingest", tmp_path / "d", "-r", "--replace", "--corpus", corpus)
+    assert result.exit_code == 0, result.output
+    with Corpus(corpus) as db:
+        assert len(db.sessions()) == 4
+
+
+def test_replace_refuses_to_shrink_a_session_of_several_files(run: Any, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.db"
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(NOTES, encoding="utf-8")
+    b.write_text(NOTES + "- Mer\n", encoding="utf-8")
+    assert run("ingest", a, b, "--session", "ab", "--corpus", corpus).exit_code == 0
+    result = run("ingest", a, "--replace", "--corpus", corpus)
+    assert result.exit_code == 1
+    assert "--session ab" in result.stderr
+    with Corpus(corpus) as db:
+        assert db.session("ab").sources == ["a.txt", "b.txt"]
+
+
+def test_a_full_disk_during_ingest_says_so_and_keeps_the_corpus(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "c.db"
+    first = tmp_path / "first.txt"
+    first.write_text(NOTES, encoding="utf-8")
+    assert run("ingest", first, "--corpus", corpus).exit_code == 0
+    connect = store.Corpus._connect
+
+    def full(target: Any, uri: bool = False) -> sqlite3.Connection:
+        db = connect(target, uri)
+        pages = db.execute("PRAGMA page_count").fetchone()[0]
+        db.execute(f"PRAGMA max_page_count = {pages}")  # no room for one more page
+        return db
+
+    monkeypatch.setattr(store.Corpus, "_connect", staticmethod(full))
+    result = run("ingest", big_notes(tmp_path / "big.txt", 3000), "--corpus", corpus)
+    assert result.exit_code == 1
+    assert "disk is full" in result.stderr
+    assert "Traceback" not in result.stderr and "rollback" not in result.stderr
+    monkeypatch.undo()
+    with Corpus(corpus) as db:
+        assert [s.sources for s in db.sessions()] == [["first.txt"]]
+    assert integrity(corpus) == "ok"
+
+
+def _as_unprivileged(action: Any) -> Any:
+    """Run ``action`` as a user without write permission where root has it anyway."""
+    if os.geteuid() != 0:
+        return action()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: drop root, run, report
+        os.close(read)
+        try:
+            os.setgid(65534)
+            os.setuid(65534)
+            value = repr(action())
+        except BaseException as exc:  # reported to the parent
+            value = repr(("failed", repr(exc)))
+        os.write(write, value.encode())
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as fh:
+        text = fh.read()
+    os.waitpid(pid, 0)
+    return eval(text)
+
+
+def test_a_read_only_corpus_in_a_read_only_folder_can_be_read(run: Any, tmp_path: Path) -> None:
+    # A folder others can reach (pytest's own temporary folders are private to root).
+    base = Path(tempfile.mkdtemp())
+    base.chmod(0o755)
+    folder = base / "shared"
+    folder.mkdir()
+    corpus = folder / "c.db"
+    notes = tmp_path / "n.txt"
+    notes.write_text(NOTES, encoding="utf-8")
+    assert run("ingest", notes, "--corpus", corpus, "--session", "n").exit_code == 0
+    corpus.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+
+        def listing() -> tuple[int, str, str]:
+            from typer.testing import CliRunner
+
+            from synth.cli import app
+
+            result = CliRunner().invoke(app, ["sessions", "--corpus", str(corpus)])
+            searched = CliRunner().invoke(app, ["search", "hälsosamtal", "--corpus", str(corpus)])
+            return result.exit_code, f"{result.output}{result.exception!r}", searched.output
+
+        code, output, searched = _as_unprivileged(listing)
+        assert code == 0, output
+        assert "n " in output and "Exempelby" in output
+        assert "Fler hälsosamtal" in searched
+        assert sorted(p.name for p in folder.iterdir()) == ["c.db"]
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(base)
+
+
+def test_reading_commands_never_write_the_corpus(run: Any, tmp_path: Path) -> None:
+    corpus = tmp_path / "c.db"
+    notes = tmp_path / "n.txt"
+    notes.write_text(NOTES, encoding="utf-8")
+    assert run("ingest", notes, "--corpus", corpus, "--session", "n").exit_code == 0
+    with Corpus(corpus, readonly=True) as db:
+        assert [s.id for s in db.sessions()] == ["n"]
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            db.delete_session("n")

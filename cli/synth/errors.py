@@ -8,6 +8,8 @@ Exit codes (documented in the README):
 
 from __future__ import annotations
 
+import errno
+
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
@@ -51,3 +53,16 @@ class ResourceError(SynthError):
 
 class ExchangeError(SynthError):
     """A codebook or project file (REFI-QDA) that cannot be read or written."""
+
+
+class OutputError(SynthError):
+    """An output file that cannot be written (a folder, no permission, a full disk)."""
+
+
+def os_error_reason(exc: OSError) -> str:
+    """What an operating-system error means for the user, briefly."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full; free some space"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "no permission to write there"
+    return exc.strerror or str(exc)

@@ -18,6 +18,7 @@ from synth.models import KINDS, Heading, Session
 from synth.pipeline import parsing, reading
 from synth.pipeline.statements import ParsedSource, parse_source
 from synth.pipeline.tagging import Tagger
+from synth.redact import redact
 from synth.store import (
     Corpus,
     StatementRecord,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from synth.taxonomy import Taxonomy
 
 MONTHS = {m: i for i, m in enumerate(parsing.MONTHS, start=1)}
+FULL_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 SV_DATE_RE = re.compile(r"(?<!\d)(\d{1,2})\s+(" + "|".join(MONTHS) + r")\s+(\d{4})", re.IGNORECASE)
 
@@ -170,10 +172,14 @@ def ingest(
     if kind is not None and kind not in KINDS:
         raise SynthError(f"unknown kind '{kind}'; use one of {', '.join(KINDS)}")
     if date is not None:
+        # Python also reads week dates (2024W01) and 20240101: only YYYY-MM-DD is a date.
         try:
+            if not FULL_DATE_RE.fullmatch(date):
+                raise ValueError(date)
             date = date_type.fromisoformat(date).isoformat()
         except ValueError as exc:
             raise SynthError(f"date '{date}' is not YYYY-MM-DD") from exc
+
     report = IngestReport()
     files, problems = expand_paths(paths, recursive)
     report.failures.extend(problems)
@@ -214,7 +220,8 @@ def read_and_parse(
     """Read one notes file and parse it into tagged statements; raises ``InputError``."""
     text = reading.read_notes(path, max_bytes=max_bytes)
     source = parse_source(text, path.name, tagger, known)
-    source.path = str(path)
+    # The resolved path identifies the session's source for --replace.
+    source.path = str(path.resolve())
     return source
 
 
@@ -341,13 +348,19 @@ def _store_group_once(
     the_title = title or first.title or Path(first.name).stem
     the_date = date or find_date(first.date_text or "", first.name, the_title, first.text[:500])
     the_kind = kind or guess_kind(first.name, first.text, first.headings)
+    # A session is known by the file it came from (and by its content), never by its
+    # file name alone: notes.txt in two folders are two sessions.
+    from_source = corpus.session_by_source(first.path) if replace and len(group) == 1 else None
     if session_id is not None:
         sid = session_id
+    elif from_source is not None:
+        sid = from_source
     elif replace and existing is not None:
         sid = existing
     else:
-        base = slugify(Path(first.name).stem) or "session"
-        sid = base if replace else corpus.unique_session_id(base)
+        # Never an id made of personal data: a personnummer in the file name is masked.
+        base = slugify(redact(Path(first.name).stem)) or "session"
+        sid = corpus.unique_session_id(base)
     is_replacement = replace and corpus.session_exists(sid)
     session = Session(sid, the_title, the_date, the_kind, [p.name for p in group])
     tagged = 0

@@ -1,49 +1,191 @@
 """Masking personal data in outputs: personnummer/samordningsnummer, e-mail, phone numbers.
 
-Stored text is never changed; handouts, ``show`` and exports call ``redact`` unless the
-user asks for ``--no-redact``.
+Stored text is never changed; every output (handouts, ``show``, ``sessions``, ``search``,
+``diff``, ``trends`` and the exports) masks through ``personal_spans``, the one place that
+finds personal data, unless the user asks for ``--no-redact``. ``redact`` masks a text,
+``masked_with_offsets`` masks it and maps offsets into the masked text, and
+``mask_session``/``mask_statement`` mask every field that comes from the user's files.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from personnummer import personnummer
+
+from synth.models import Session, Statement
 
 MASK_ID = "[personnummer]"
 MASK_EMAIL = "[e-post]"
 MASK_PHONE = "[telefon]"
 
-# 10 or 12 digits, optionally with - or + before the last four (YYMMDD-NNNN, YYYYMMDDNNNN).
-_ID_RE = re.compile(r"(?<![\d-])((?:19|20)?\d{6})[-+ ]?(\d{4})(?![\d])")
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-# Swedish numbers: 07x-xxx xx xx, 0480-123 45, +46 70 123 45 67: 6 to 9 digits after the
-# leading 0 or +46 (no more, or a number would take the "0" that begins the next one).
-_PHONE_RE = re.compile(r"(?<![\w+])(?:\+46|0046|0)[\s-]?\d(?:[\s-]?\d){5,8}(?![\w])")
+# Hyphens and dashes people and word processors put in numbers: hyphen-minus, hyphen,
+# non-breaking hyphen, figure dash, en dash, em dash, minus sign.
+_DASHES = r"\-" "\u2010\u2011\u2012\u2013\u2014\u2212"
+# Spaces inside a number: plain, no-break, narrow no-break, thin.
+_SPACE = "[ \u00a0\u202f\u2009]"
+
+# YYMMDD or YYYYMMDD, then a dash or '+' (with spaces around, if any) and four digits; or
+# the digits run together (or with one space), which also suits other numbers, so that
+# shape is masked only when it is a valid personnummer.
+_ID_RE = re.compile(
+    rf"(?<!\d)(?<!\d[{_DASHES}])(?P<century>(?:19|20)(?=\d{{6}}))?(?P<date>\d{{6}})"
+    rf"(?:(?P<sep>{_SPACE}*[{_DASHES}+]{_SPACE}*)|{_SPACE}?)(?P<serial>\d{{4}})(?!\d)"
+)
+# name@domain.se, also written name(at)domain.se, name [at] domain [dot] se.
+_AT = r"(?:@|\s*[(\[{]\s*(?:at|snabel-a)\s*[)\]}]\s*)"
+_DOT = r"(?:\.|\s*[(\[{]\s*(?:dot|punkt)\s*[)\]}]\s*)"
+_EMAIL_RE = re.compile(rf"[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)+", re.IGNORECASE)
+# Swedish numbers: 07x-xxx xx xx, 0480-123 45, +46 70 123 45 67, +46 (0)70 …, 070/123 …,
+# 070.123.45.67: 6 to 9 digits after the leading 0 or +46 (no more, or a number would take
+# the "0" that begins the next one), groups apart by spaces, dashes, '/' or '.'.
+_GAP = rf"(?:{_SPACE}*[{_DASHES}/.]{_SPACE}*|{_SPACE})"
+_PHONE_RE = re.compile(
+    rf"(?<![\w+])(?:(?:\+|00)46{_SPACE}*(?:\(0\){_SPACE}*)?|\(?0)"
+    rf"\d\)?(?:{_GAP}?\d){{5,8}}(?![\w])"
+)
+# A date written with dots, slashes or dashes ("01.02.2024") is not a phone number.
+_DATE_RE = re.compile(r"\d{1,2}([./-])\d{1,2}\1(?:\d{2}|\d{4})")
 
 
-def luhn_ok(digits: str) -> bool:
-    """Luhn check over the ten digits YYMMDDNNNN of a Swedish identity number."""
-    total = 0
-    for i, ch in enumerate(digits):
-        n = int(ch) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
+class Span(NamedTuple):
+    """Personal data at ``text[start:end]``, shown as ``mask``."""
+
+    start: int
+    end: int
+    mask: str
 
 
-def _valid_identity(date_part: str, serial: str) -> bool:
-    ten = date_part[-6:] + serial
-    month, day = int(ten[2:4]), int(ten[4:6])
+def _plausible_date(date: str) -> bool:
+    month, day = int(date[2:4]), int(date[4:6])
     # Samordningsnummer add 60 to the day.
-    if day > 60:
-        day -= 60
-    return 1 <= month <= 12 and 1 <= day <= 31 and luhn_ok(ten)
+    return 1 <= month <= 12 and (1 <= day <= 31 or 61 <= day <= 91)
+
+
+def _identity(m: re.Match[str]) -> bool:
+    """A personnummer or samordningsnummer, or its shape with a typo in it.
+
+    Written with a dash or '+' or a century, a plausible date before four digits is
+    masked even when the check digit is wrong: a typo is still personal data. Ten digits
+    run together are masked only when valid, since phone and case numbers look alike.
+    """
+    if not _plausible_date(m["date"]):
+        return False
+    if m["sep"] or m["century"]:
+        return True
+    return bool(personnummer.valid(m["date"] + m["serial"]))
+
+
+def personal_spans(text: str) -> list[Span]:
+    """Where ``text`` holds personal data, in order and without overlaps."""
+    found: list[Span] = [Span(m.start(), m.end(), MASK_EMAIL) for m in _EMAIL_RE.finditer(text)]
+    found += [Span(m.start(), m.end(), MASK_ID) for m in _ID_RE.finditer(text) if _identity(m)]
+    found += [
+        Span(m.start(), m.end(), MASK_PHONE)
+        for m in _PHONE_RE.finditer(text)
+        if not _DATE_RE.fullmatch(m.group())
+    ]
+    # E-mail first, then identity numbers, then phones: a later kind never overlaps an
+    # earlier one (a phone inside a personnummer is the personnummer).
+    spans: list[Span] = []
+    for span in found:
+        if all(span.end <= s.start or span.start >= s.end for s in spans):
+            spans.append(span)
+    return sorted(spans)
 
 
 def redact(text: str) -> str:
-    """The text with identity numbers (Luhn-checked), e-mail addresses and phones masked."""
+    """The text with identity numbers, e-mail addresses and phone numbers masked."""
+    return masked_with_offsets(text, ())[0]
 
-    def id_sub(m: re.Match[str]) -> str:
-        return MASK_ID if _valid_identity(m.group(1), m.group(2)) else m.group(0)
 
-    text = _EMAIL_RE.sub(MASK_EMAIL, text)
-    text = _ID_RE.sub(id_sub, text)
-    return _PHONE_RE.sub(MASK_PHONE, text)
+def masked_with_offsets(text: str, cuts: Iterable[int]) -> tuple[str, dict[int, int]]:
+    """Mask ``text`` as ``redact`` does and map each offset in ``cuts`` (and 0 and the end)
+    to the masked text.
+
+    The personal data is found in the whole text, so the result is ``redact(text)``
+    whatever the cuts; a cut inside personal data (a number split between two statements)
+    maps to the end of its mask, so nothing of it leaks and the offsets stay in order.
+    """
+    spans = personal_spans(text)
+    pieces: list[str] = []
+    starts: list[tuple[int, int, Span]] = []  # (start, masked start, span)
+    position = previous = 0
+    for span in spans:
+        pieces.append(text[previous : span.start])
+        position += span.start - previous
+        starts.append((span.start, position, span))
+        pieces.append(span.mask)
+        position += len(span.mask)
+        previous = span.end
+    pieces.append(text[previous:])
+    masked = "".join(pieces)
+    mapping: dict[int, int] = {}
+    index = 0
+    for cut in sorted({0, len(text), *(c for c in cuts if 0 <= c <= len(text))}):
+        while index < len(starts) and starts[index][2].end <= cut:
+            index += 1
+        # Offsets before the next span move by what the masks before them changed.
+        shift = sum(len(s.mask) - (s.end - s.start) for _, _, s in starts[:index])
+        if index < len(starts) and starts[index][0] < cut:
+            mapping[cut] = starts[index][1] + len(starts[index][2].mask)
+        else:
+            mapping[cut] = cut + shift
+    return masked, mapping
+
+
+def index_lemmas(lemmas: str) -> str:
+    """Lemmas (space-separated) as the search index keeps them: masked, and without the
+    tokens that hold digits, which may be pieces of a number the text masks."""
+    return " ".join(w for w in redact(lemmas).split() if not any(c.isdigit() for c in w))
+
+
+def mask_ids(ids: Iterable[str]) -> dict[str, str]:
+    """Each session id masked, kept apart from the others ('-2', '-3' … on a clash)."""
+    shown: dict[str, str] = {}
+    taken: set[str] = set()
+    for session_id in dict.fromkeys(ids):
+        base = redact(session_id)
+        candidate = base
+        for n in itertools.count(2):
+            if candidate not in taken:
+                break
+            candidate = f"{base}-{n}"
+        shown[session_id] = candidate
+        taken.add(candidate)
+    return shown
+
+
+def mask_session(session: Session, shown_id: str | None = None) -> Session:
+    """The session with its id, title and source names masked."""
+    return dataclasses.replace(
+        session,
+        id=shown_id if shown_id is not None else redact(session.id),
+        title=redact(session.title),
+        sources=[redact(name) for name in session.sources],
+    )
+
+
+def mask_statement(statement: Statement) -> Statement:
+    """The statement with its text, source name, section, prompt, group and evidence masked."""
+
+    def optional(value: str | None) -> str | None:
+        return None if value is None else redact(value)
+
+    tags = dataclasses.replace(
+        statement.tags,
+        evidence=[dataclasses.replace(e, text=redact(e.text)) for e in statement.tags.evidence],
+    )
+    return dataclasses.replace(
+        statement,
+        text=redact(statement.text),
+        source=redact(statement.source),
+        section=optional(statement.section),
+        prompt=optional(statement.prompt),
+        group=optional(statement.group),
+        tags=tags,
+    )

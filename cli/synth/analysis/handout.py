@@ -15,7 +15,7 @@ from typing import Any
 
 from synth.analysis.condense import cut_phrase, first_clause
 from synth.models import Session, Statement
-from synth.redact import redact as redact_text
+from synth.redact import mask_ids, mask_session, mask_statement
 from synth.taxonomy import Taxonomy
 
 BAR = "█"
@@ -238,7 +238,11 @@ def build_context(
     from synth.analysis import condense as condensing
 
     t = LABELS.get(lang, LABELS["sv"])
-    clean: Callable[[str], str] = redact_text if redact else (lambda s: s)
+    if redact:
+        # Every field from the notes: ids, titles, source names, sections, prompts, texts.
+        shown = mask_ids(s.id for s in sessions)
+        sessions = [mask_session(s, shown[s.id]) for s in sessions]
+        statements = [[mask_statement(st) for st in sts] for sts in statements]
     multi = len(sessions) > 1
     items = [
         _Item(st, si, f"{session_letter(si) if multi else '#'}{st.position}")
@@ -256,7 +260,7 @@ def build_context(
             ids = {lab for m in members for lab in m.statement.tags.labels(dim)}
             return [i for i in tax.ids(dim) if i in ids] + sorted(ids - set(tax.ids(dim)))
 
-        text = clean(rep.statement.text)
+        text = rep.statement.text
         concepts = union("concepts")
         return Point(
             text=phrases.get(text, text) if shorten else text,
@@ -279,7 +283,7 @@ def build_context(
         kwargs = {} if threshold is None else {"threshold": threshold}
         clusters = condensing.condense([i.statement for i in items], **kwargs)
         grouped = [([items[m] for m in c.members], items[c.representative]) for c in clusters]
-        texts = [clean(items[c.representative].statement.text) for c in clusters]
+        texts = [items[c.representative].statement.text for c in clusters]
         phrases = dict(zip(texts, condensing.key_phrases(texts, PHRASE_WORDS), strict=True))
     else:
         grouped = singles
@@ -302,9 +306,9 @@ def build_context(
             if st.section_shift and st.section_shift in by_shift:
                 section = by_shift[st.section_shift]
             else:
-                name = clean(st.section or t["introduction"])
+                name = st.section or t["introduction"]
                 section = named.setdefault(name, Section(None, name))
-            group = section.group(clean(st.prompt or ""))
+            group = section.group(st.prompt or "")
             group.points.append(p)
             group.first = prompt_first[_context(st)]
         for section in [*shift_sections, *named.values()]:
@@ -389,7 +393,7 @@ def build_context(
         {
             "letter": session_letter(i) if multi else "",
             "id": s.id,
-            "title": clean(s.title),
+            "title": s.title,
             "date": s.date,
             "kind": s.kind,
             "sources": s.sources,

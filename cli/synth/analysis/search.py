@@ -156,7 +156,7 @@ def search(
     Query words are lemmatized with ``lemmatize``, by default as stored at ingest (see
     ``stored_lemmatizer``). ``sessions`` limits the search to those sessions; ``labels``
     to statements tagged with one of the given (dimension or None, label) pairs. Text is
-    redacted unless ``redacted`` is False.
+    redacted unless ``redacted`` is False, and so are the session id, title and source.
     """
     terms = parse_query(query, lemmatize or stored_lemmatizer(corpus, pipeline_lemmatizer()))
     # Words of the hits are in the corpus; one the lookup misses (split differently by
@@ -173,14 +173,15 @@ def search(
     )
     hits: list[Hit] = []
     for r in rows:
-        text = redact(r["text"]) if redacted else str(r["text"])
+        clean: Callable[[str], str] = redact if redacted else str
+        text = clean(str(r["text"]))
         hits.append(
             Hit(
-                session=str(r["session_id"]),
+                session=clean(str(r["session_id"])),
                 date=r["date"],
-                title=str(r["title"]),
+                title=clean(str(r["title"])),
                 position=int(r["position"]),
-                source=str(r["source"]),
+                source=clean(str(r["source"])),
                 line=int(r["line_start"]),
                 text=text,
                 spans=match_spans(text, terms, lemma),

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal, ParamSpec, TypeVar
 
@@ -120,21 +122,64 @@ def make_tagger(path: Path | None) -> Tagger:
     return Tagger(load_taxonomy(path))
 
 
-def open_corpus(path: Path | None, create: bool = False) -> Corpus:
+def open_corpus(path: Path | None, create: bool = False, write: bool = False) -> Corpus:
+    """The corpus to read (opened read-only) or, with ``write`` or ``create``, to change."""
     from synth.store import Corpus, default_corpus
 
-    return Corpus(path or default_corpus(), create=create)
+    return Corpus(path or default_corpus(), create=create, readonly=not (write or create))
 
 
-def write_output(text: str, output: Path | None) -> None:
-    """Write a report to a file or to stdout."""
+def as_text(parts: Iterable[object], width: int) -> str:
+    """Rich renderables (tables) as plain text of the given width, for a file."""
+    import io
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, highlight=False, soft_wrap=False)
+    for part in parts:
+        console.print(part)
+    return buffer.getvalue()
+
+
+def write_output(text: str | bytes, output: Path | None, announce: bool = True) -> None:
+    """Write a report to stdout, or atomically to a file readable by its owner only."""
+    from synth.output.files import output_failed, write_file
+
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-        sys.stdout.flush()
-    else:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
+        try:
+            if isinstance(text, bytes):
+                sys.stdout.buffer.write(text)
+            else:
+                sys.stdout.write(text if text.endswith("\n") else text + "\n")
+            sys.stdout.flush()
+        except OSError as exc:
+            raise output_failed("standard output", exc) from None
+        return
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    if isinstance(text, str) and not text.endswith("\n"):
+        data += b"\n"
+    write_file(output, data)
+    if announce:
         err.print(f"wrote {output}", markup=False)
+
+
+# C1 controls, zero-width and byte-order marks, and the bidirectional overrides that make a
+# name read differently from what it is ("\u202e"); JSON escapes C0 controls itself.
+_INVISIBLE = "\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff"
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
+_UNPRINTABLE_IN_JSON = re.compile(f"[{_INVISIBLE}]")
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters, line breaks and
+    right-to-left overrides from file names or notes are shown escaped (``\\n``)."""
+    return _UNPRINTABLE.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def print_json(data: object) -> None:
+    """Print data as indented JSON, with the characters ``printable`` escapes as \\u escapes."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    text = _UNPRINTABLE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 def version_callback(value: bool) -> None:

@@ -16,7 +16,7 @@ from synth.cli._util import (
     TaxonomyOption,
     TemplatesOption,
     app,
-    err,
+    as_text,
     fail,
     handle_errors,
     load_taxonomy,
@@ -170,13 +170,7 @@ def diff_cli(
         text = render.render("diff", data, resources.templates_dir(templates))
         write_output(text, output)
     elif output is not None:
-        from rich.console import Console
-
-        with output.open("w", encoding="utf-8") as fh:
-            console = Console(file=fh, width=120, highlight=False, soft_wrap=False)
-            for part in _tables(data):
-                console.print(part)
-        err.print(f"wrote {output}", markup=False)
+        write_output(as_text(_tables(data), width=120), output)
     else:
         for part in _tables(data):
             out.print(part)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, get_args
 
@@ -20,6 +19,7 @@ from synth.cli._util import (
     handle_errors,
     load_taxonomy,
     open_corpus,
+    write_output,
 )
 
 FORMAT_HELP = "qdpx (NVivo, ATLAS.ti, MAXQDA, QualCoder), csv (Excel) or jsonl."
@@ -73,7 +73,7 @@ def export_cli(
         assert output is not None
         items = [refi.SessionExport(i, sources, st) for i, st, sources in loaded]
         data = refi.project_bytes(items, load_taxonomy(taxonomy), redact=redact, name=output.stem)
-        _write(output, data)
+        write_output(data, output, announce=False)
         codings = sum(len(s.tags.pairs()) for _, statements, _ in loaded for s in statements)
         err.print(
             f"wrote {output}: {len(loaded)} session(s), {statement_count} statements, "
@@ -85,22 +85,11 @@ def export_cli(
     rows = exporting.statement_rows([(i, st) for i, st, _ in loaded], redact=redact)
     text = exporting.to_csv(rows) if fmt == "csv" else exporting.to_jsonl(rows)
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        write_output(text, None)
         return
     # Bytes, so the CSV keeps its CRLF line ends on every platform.
-    _write(output, text.encode("utf-8"))
+    write_output(text.encode("utf-8"), output, announce=False)
     err.print(
         f"wrote {output}: {len(loaded)} session(s), {statement_count} rows ({masked})",
         markup=False,
     )
-
-
-def _write(path: Path, data: bytes) -> None:
-    from synth.errors import ExchangeError
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as exc:
-        raise ExchangeError(f"{path}: cannot write ({exc.strerror}); give another -o") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import traceback
 from pathlib import Path
 from typing import Annotated
@@ -15,13 +16,16 @@ from synth.cli._util import (
     TaxonomyOption,
     app,
     err,
+    fail,
     handle_errors,
     make_tagger,
     open_corpus,
     out,
+    printable,
 )
 from synth.errors import EXIT_OK, EXIT_PARTIAL
 from synth.models import KINDS
+from synth.redact import redact
 
 
 @app.command("ingest")
@@ -65,6 +69,8 @@ def ingest_cli(
     """Ingest workshop notes: parse, tag and store every statement."""
     from synth.ingest import expand_paths, ingest
 
+    if not math.isfinite(max_size) or max_size <= 0:
+        raise fail(f"--max-size {max_size}: give the largest file size in MB, a number above 0")
     tagger = make_tagger(taxonomy)
     with open_corpus(corpus, create=True) as db:
         with Progress(
@@ -111,7 +117,7 @@ def ingest_cli(
             else:
                 out.print(
                     f"{r.status:<8} {r.session_id}  {r.statements} statements, {r.tagged} tagged"
-                    f"  · {r.date or 'no date'} · {r.kind} · {r.title}",
+                    f"  · {r.date or 'no date'} · {r.kind} · {printable(redact(r.title))}",
                     markup=False,
                 )
                 if r.undated:

@@ -32,7 +32,7 @@ def retag_cli(
     from synth.analysis.retag import retag
 
     tagger = make_tagger(taxonomy)
-    with open_corpus(corpus) as db:
+    with open_corpus(corpus, write=True) as db:
         results = retag(db, tagger, sessions or [])
     for r in results:
         out.print(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from synth.cli._util import (
     CorpusOption,
@@ -20,9 +20,11 @@ from synth.cli._util import (
     load_taxonomy,
     open_corpus,
     out,
+    print_json,
+    printable,
 )
 from synth.models import DIMENSIONS
-from synth.redact import redact
+from synth.redact import mask_session, mask_statement
 
 
 @app.command("show")
@@ -47,8 +49,8 @@ def show_cli(
         statements = db.statements(session)
     if not no_redact:
         # Mask personal data in what is shown; the stored text stays as it is.
-        for s in statements:
-            s.text = redact(s.text)
+        info = mask_session(info)
+        statements = [mask_statement(s) for s in statements]
     if wanted:
         dim, lab = wanted
         dims = [dim] if dim else DIMENSIONS
@@ -72,13 +74,15 @@ def show_cli(
                 for s in statements
             ],
         }
-        out.print_json(json.dumps(payload, ensure_ascii=False))
+        print_json(payload)
         return
 
     def name(dim: str, lab: str) -> str:
         return tax.display_name(dim, lab)
 
-    table = Table(title=f"{info.title} ({info.id}, {info.date or 'no date'})", title_justify="left")
+    # Titles, sections and source names come from the files: printed escaped.
+    title = printable(f"{info.title} ({info.id}, {info.date or 'no date'})")
+    table = Table(title=escape(title), title_justify="left")
     table.add_column("#", justify="right")
     table.add_column("statement", ratio=3)
     table.add_column("section", ratio=1)
@@ -90,9 +94,12 @@ def show_cli(
                 words = sorted(
                     {e.text for e in s.tags.evidence if e.label == lab and e.dimension == dim}
                 )
-                tags.append(f"[bold]{name(dim, lab)}[/] [dim]({', '.join(words)})[/]")
-        section = escape(name("shifts", s.section_shift) if s.section_shift else (s.section or ""))
+                shown = escape(printable(", ".join(words)))
+                tags.append(f"[bold]{escape(name(dim, lab))}[/] [dim]({shown})[/]")
+        where = name("shifts", s.section_shift) if s.section_shift else (s.section or "")
+        section = escape(printable(where))
         if s.group:
-            section = f"{section}\n[italic]{escape(s.group)}[/]" if section else escape(s.group)
-        table.add_row(str(s.position), s.text, section, "\n".join(tags))
+            group = escape(printable(s.group))
+            section = f"{section}\n[italic]{group}[/]" if section else group
+        table.add_row(str(s.position), Text(printable(s.text)), section, "\n".join(tags))
     out.print(table)

@@ -11,10 +11,12 @@ import typer
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    NoRedactOption,
     ReportFormat,
     TaxonomyOption,
     TemplatesOption,
     app,
+    as_text,
     err,
     fail,
     handle_errors,
@@ -82,6 +84,7 @@ def trends_cli(
     chart: Annotated[
         Path | None, typer.Option("--chart", help="Also draw a heatmap to this PNG file.")
     ] = None,
+    no_redact: NoRedactOption = False,
     templates: TemplatesOption = None,
     taxonomy: TaxonomyOption = None,
     debug: DebugOption = False,
@@ -101,7 +104,7 @@ def trends_cli(
         result = compare.trends(db, tax, ids or None, dimension)
     if not result.sessions:
         raise fail("no sessions stored yet; run 'synth ingest NOTES' first")
-    data = payloads.trends_to_dict(result)
+    data = payloads.trends_to_dict(result, redacted=not no_redact)
     if fmt == "json":
         write_output(json.dumps(data, ensure_ascii=False, indent=2), output)
     elif fmt == "md":
@@ -110,13 +113,9 @@ def trends_cli(
     elif len(result.sessions) > MAX_COLUMNS:
         write_output(_long_table(data), output)
     elif output is not None:
-        from rich.console import Console
-
-        with output.open("w", encoding="utf-8") as fh:
-            Console(file=fh, width=160, highlight=False).print(_table(data))
-        err.print(f"wrote {output}", markup=False)
+        write_output(as_text([_table(data)], width=160), output)
     else:
         out.print(_table(data))
     if chart is not None:
-        charts.heatmap(result, chart)
+        charts.heatmap(result, chart, redacted=not no_redact)
         err.print(f"wrote {chart}", markup=False)

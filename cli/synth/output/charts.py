@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 from synth.analysis.compare import Trends
 from synth.analysis.handout import Row
+from synth.output.files import write_file
+
+
+def _save(fig: Any, path: Path, dpi: int) -> None:
+    """Render the figure as PNG and write it atomically (see ``synth.output.files``)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, dpi=dpi, format="png")
+    write_file(path, buffer.getvalue())
 
 
 def write_chart(context: dict[str, Any], path: Path) -> None:
@@ -31,14 +40,18 @@ def write_chart(context: dict[str, Any], path: Path) -> None:
             ax.set_xlabel(t["count"])
         fig.suptitle(context["title"])
         fig.tight_layout()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=100)
+        _save(fig, path, dpi=100)
     finally:
         plt.close(fig)
 
 
-def heatmap(result: Trends, path: Path) -> Path:
-    """Draw the matrix as a heatmap PNG (labels down, sessions across in date order)."""
+def heatmap(result: Trends, path: Path, redacted: bool = True) -> Path:
+    """Draw the matrix as a heatmap PNG (labels down, sessions across in date order);
+    session ids masked unless ``redacted`` is False."""
+    from synth.redact import mask_ids
+
+    shown = mask_ids(s.id for s in result.sessions) if redacted else {}
+    names = [f"{s.date or ''} {shown.get(s.id, s.id)}".strip() for s in result.sessions]
     import matplotlib
 
     matplotlib.use("Agg")
@@ -56,7 +69,7 @@ def heatmap(result: Trends, path: Path) -> Path:
     ticks = list(range(0, len(result.sessions), step))
     ax.set_xticks(
         ticks,
-        [f"{result.sessions[i].date or ''} {result.sessions[i].id}".strip() for i in ticks],
+        [names[i] for i in ticks],
         rotation=60,
         ha="right",
         fontsize=8,
@@ -72,9 +85,10 @@ def heatmap(result: Trends, path: Path) -> Path:
     fig.colorbar(image, ax=ax, label="% of statements")
     ax.set_title(f"{result.dimension}: share of statements per session")
     fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    try:
+        _save(fig, path, dpi=120)
+    finally:
+        plt.close(fig)
     return path
 
 

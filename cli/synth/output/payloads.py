@@ -7,7 +7,8 @@ from typing import Any
 from synth.analysis import stats
 from synth.analysis.compare import ALPHA, MIN_STATEMENTS, Diff, Example, LabelChange, Side, Trends
 from synth.analysis.search import SearchResult
-from synth.redact import redact
+from synth.models import Session
+from synth.redact import mask_ids, redact
 
 DIFF_SCHEMA = "synth-diff/1"
 
@@ -17,18 +18,28 @@ def _example_dict(example: Example | None, redacted: bool) -> dict[str, Any] | N
         return None
     return {
         "ref": example.ref,
-        "session": example.session,
+        "session": redact(example.session) if redacted else example.session,
         "position": example.position,
         "text": redact(example.text) if redacted else example.text,
     }
 
 
-def _side_dict(side: Side) -> dict[str, Any]:
+def _sessions(sessions: list[Session], redacted: bool) -> list[dict[str, Any]]:
+    shown = mask_ids(s.id for s in sessions) if redacted else {}
+    return [
+        {
+            "id": shown.get(s.id, s.id),
+            "title": redact(s.title) if redacted else s.title,
+            "date": s.date,
+            "statements": s.statement_count,
+        }
+        for s in sessions
+    ]
+
+
+def _side_dict(side: Side, redacted: bool) -> dict[str, Any]:
     return {
-        "sessions": [
-            {"id": s.id, "title": s.title, "date": s.date, "statements": s.statement_count}
-            for s in side.sessions
-        ],
+        "sessions": _sessions(side.sessions, redacted),
         "statements": side.statements,
         "words": side.words,
     }
@@ -42,8 +53,8 @@ def diff_to_dict(result: Diff, redacted: bool = True) -> dict[str, Any]:
 
     return {
         "schema": DIFF_SCHEMA,
-        "a": _side_dict(result.a),
-        "b": _side_dict(result.b),
+        "a": _side_dict(result.a, redacted),
+        "b": _side_dict(result.b, redacted),
         "settings": {
             "alpha": ALPHA,
             "min_statements": MIN_STATEMENTS,
@@ -88,14 +99,12 @@ def diff_to_dict(result: Diff, redacted: bool = True) -> dict[str, Any]:
     }
 
 
-def trends_to_dict(result: Trends) -> dict[str, Any]:
-    """The trends matrix as plain data: sessions in date order, one row per label."""
+def trends_to_dict(result: Trends, redacted: bool = True) -> dict[str, Any]:
+    """The trends matrix as plain data: sessions in date order, one row per label; session
+    ids and titles masked unless ``redacted`` is False."""
     return {
         "dimension": result.dimension,
-        "sessions": [
-            {"id": s.id, "title": s.title, "date": s.date, "statements": s.statement_count}
-            for s in result.sessions
-        ],
+        "sessions": _sessions(result.sessions, redacted),
         "labels": [
             {"label": r.label, "name": r.name, "counts": r.counts, "shares": r.shares}
             for r in result.rows

@@ -16,12 +16,11 @@ human can refine synth's coding in the program they already use:
 from __future__ import annotations
 
 import io
-import itertools
 import json
 import re
 import uuid
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +29,7 @@ from xml.etree import ElementTree as ET
 from synth import __version__
 from synth.errors import ExchangeError
 from synth.models import DIMENSIONS, Session, Statement
+from synth.redact import mask_ids, mask_session, mask_statement, masked_with_offsets
 from synth.redact import redact as mask
 from synth.store import slugify
 from synth.taxonomy import Taxonomy
@@ -204,53 +204,8 @@ _VARIABLES = (
 )
 
 
-def masked_with_offsets(text: str, cuts: Iterable[int]) -> tuple[str, dict[int, int]]:
-    """Mask personal data in ``text`` and map each offset in ``cuts`` to the masked text.
-
-    The text is masked piece by piece between the cuts, so a mask never moves a cut;
-    a cut that falls inside personal data (a number split across two statements) is
-    not cut there but mapped into the masked stretch, so nothing leaks.
-    """
-    n = len(text)
-    points = sorted({0, n, *(c for c in cuts if 0 <= c <= n)})
-    window = 120  # longer than any e-mail address or number the masks match
-    kept = [0]
-    dropped: list[int] = []
-    for cut in points[1:-1]:
-        # The windows ignore the other cuts: a match is judged on the whole text.
-        left = text[max(0, cut - window) : cut]
-        right = text[cut : cut + window]
-        if mask(left + right) == mask(left) + mask(right):
-            kept.append(cut)
-        else:
-            dropped.append(cut)
-    kept.append(n)
-    pieces: list[str] = []
-    mapping: dict[int, int] = {}
-    position = 0
-    for start, end in itertools.pairwise(kept):
-        mapping[start] = position
-        piece = mask(text[start:end])
-        pieces.append(piece)
-        position += len(piece)
-    mapping[n] = position
-    # A masked prefix can be longer than the masked text up to a later cut, so the
-    # offsets of dropped cuts are kept in order and inside their stretch explicitly.
-    previous = 0
-    for cut in dropped:  # ascending
-        start = max(k for k in kept if k < cut)
-        end = min(k for k in kept if k > cut)
-        inside = mapping[start] + len(mask(text[start:cut]))
-        mapping[cut] = min(max(inside, previous, mapping[start]), mapping[end])
-        previous = mapping[cut]
-    return "".join(pieces), mapping
-
-
-def _variable_values(
-    parent: ET.Element, session: Session, variables: dict[str, _Variable], redact: bool
-) -> None:
-    title = mask(session.title) if redact else session.title
-    values = {"session": session.id, "title": title, "kind": session.kind}
+def _variable_values(parent: ET.Element, session: Session, variables: dict[str, _Variable]) -> None:
+    values = {"session": session.id, "title": session.title, "kind": session.kind}
     if session.date and _DATE_RE.match(session.date):
         values["date"] = session.date
     for name, var in variables.items():
@@ -281,9 +236,12 @@ def project_bytes(
     """A ``.qdpx`` project zip of the sessions: texts, statements as selections, tags as
     codings, the taxonomy as codebook and each session as a case with its variables.
 
-    With ``redact`` the texts are masked (see ``masked_with_offsets``) and the offsets
-    point into the masked text.
+    With ``redact`` every field from the notes is masked (session ids, titles, source
+    names, sections, prompts, texts; see ``synth.redact``) and the offsets point into the
+    masked text.
     """
+    if redact:
+        sessions = _masked(sessions)
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     user = user_guid()
@@ -335,15 +293,14 @@ def project_bytes(
                 plain, mapping = masked_with_offsets(
                     text, [o for s in statements for o in (s.char_start, s.char_end)]
                 )
-                shown_name = mask(source_name)
             else:
-                plain, mapping, shown_name = text, {}, source_name
+                plain, mapping = text, {}
             # Stored text is already LF-only without BOM (reading.normalise), which is
             # what tools need: they disagree on CRLF and a BOM would shift every offset.
             guid = _guid("source", session.id, str(index))
             guids.append(guid)
             files[f"sources/{guid}.txt"] = plain
-            label = session.id if len(item.sources) == 1 else f"{session.id} ({shown_name})"
+            label = session.id if len(item.sources) == 1 else f"{session.id} ({source_name})"
             source = ET.Element(
                 "TextSource",
                 {
@@ -354,7 +311,7 @@ def project_bytes(
                     "creationDateTime": created,
                 },
             )
-            _text_el(source, "Description", mask(session.title) if redact else session.title)
+            _text_el(source, "Description", session.title)
             for st in statements:
                 start = min(mapping.get(st.char_start, st.char_start), len(plain))
                 end = min(max(mapping.get(st.char_end, st.char_end), start), len(plain))
@@ -370,8 +327,7 @@ def project_bytes(
                 )
                 where = [p for p in (st.section, st.prompt, st.group) if p]
                 if where:
-                    text_where = " / ".join(where)
-                    _text_el(selection, "Description", mask(text_where) if redact else text_where)
+                    _text_el(selection, "Description", " / ".join(where))
                 for dim, label_id in st.tags.pairs():
                     coding = _el(
                         selection,
@@ -381,7 +337,7 @@ def project_bytes(
                         creationDateTime=created,
                     )
                     _el(coding, "CodeRef", targetGUID=code_guid(dim, label_id))
-            _variable_values(source, session, variables, redact)
+            _variable_values(source, session, variables)
             source_elements.append(source)
 
     if sessions:
@@ -389,9 +345,8 @@ def project_bytes(
         for item in sessions:
             case = _el(cases, "Case", guid=_guid("case", item.session.id))
             case.set("name", item.session.id)
-            title = mask(item.session.title) if redact else item.session.title
-            _text_el(case, "Description", title)
-            _variable_values(case, item.session, variables, redact)
+            _text_el(case, "Description", item.session.title)
+            _variable_values(case, item.session, variables)
             for guid in source_guids[item.session.id]:
                 _el(case, "SourceRef", targetGUID=guid)
     if source_elements:
@@ -408,6 +363,20 @@ def project_bytes(
                 zipfile.ZipInfo(path, date_time), text.encode("utf-8"), zipfile.ZIP_DEFLATED
             )
     return buffer.getvalue()
+
+
+def _masked(sessions: list[SessionExport]) -> list[SessionExport]:
+    """The sessions with every field from the notes masked, except the source texts,
+    which ``masked_with_offsets`` masks with the statement offsets."""
+    shown = mask_ids(item.session.id for item in sessions)
+    return [
+        SessionExport(
+            mask_session(item.session, shown[item.session.id]),
+            [(mask(name), path, text) for name, path, text in item.sources],
+            [mask_statement(st) for st in item.statements],
+        )
+        for item in sessions
+    ]
 
 
 # --- reading ---------------------------------------------------------------------------

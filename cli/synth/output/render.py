@@ -8,8 +8,20 @@ from typing import Any
 from synth.errors import TemplateError
 
 
+def markdown_text(value: object) -> object:
+    """Text from the notes made inert in Markdown and in the HTML it becomes: ``<`` and
+    ``>`` as entities (no ``<script>``, ``<img onerror>``, autolinks), and ``](`` and
+    ``]:`` broken so no link (``javascript:``) is made of a statement. Other values pass."""
+    if not isinstance(value, str):
+        return value
+    return (
+        value.replace("<", "&lt;").replace(">", "&gt;").replace("](", "]\\(").replace("]:", "]\\:")
+    )
+
+
 def environment(template_dirs: list[Path]) -> Any:
-    """The one Jinja2 environment: sandboxed, strict about undefined names."""
+    """The one Jinja2 environment: sandboxed, strict about undefined names, and every
+    ``{{ value }}`` passed through ``markdown_text`` (also in the user's own templates)."""
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
@@ -20,6 +32,7 @@ def environment(template_dirs: list[Path]) -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        finalize=markdown_text,
     )
     return env
 

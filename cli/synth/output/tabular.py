@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 
 from synth.models import DIMENSIONS, Session, Statement
-from synth.redact import redact as mask
+from synth.redact import mask_ids, mask_session, mask_statement
 
 COLUMNS = (
     "session",
@@ -75,11 +75,14 @@ class StatementRow:
 def statement_rows(
     sessions: list[tuple[Session, list[Statement]]], redact: bool = True
 ) -> list[StatementRow]:
-    """A row per statement of each session, in session and statement order."""
-
-    def clean(text: str | None) -> str | None:
-        return mask(text) if redact and text is not None else text
-
+    """A row per statement of each session, in session and statement order; with
+    ``redact`` every field from the notes is masked (``synth.redact``)."""
+    if redact:
+        shown = mask_ids(session.id for session, _ in sessions)
+        sessions = [
+            (mask_session(session, shown[session.id]), [mask_statement(st) for st in statements])
+            for session, statements in sessions
+        ]
     rows: list[StatementRow] = []
     for session, statements in sessions:
         for st in statements:
@@ -89,13 +92,13 @@ def statement_rows(
                     date=session.date,
                     kind=session.kind,
                     position=st.position,
-                    section=clean(st.section),
+                    section=st.section,
                     section_shift=st.section_shift,
-                    prompt=clean(st.prompt),
-                    group=clean(st.group),
-                    source=clean(st.source) or "",
+                    prompt=st.prompt,
+                    group=st.group,
+                    source=st.source,
                     line=st.line_start,
-                    text=clean(st.text) or "",
+                    text=st.text,
                     tags={d: list(st.tags.labels(d)) for d in DIMENSIONS},
                 )
             )

@@ -12,15 +12,17 @@ import os
 import re
 import sqlite3
 import unicodedata
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from synth.errors import StoreError
+from synth.errors import StoreError, os_error_reason
 from synth.models import DIMENSIONS, Evidence, Session, Statement, TagSet
+from synth.redact import index_lemmas, redact
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_CORPUS = Path("corpus") / "synth.db"
 
 _MIGRATIONS: dict[int, str] = {
@@ -114,6 +116,29 @@ _MIGRATIONS: dict[int, str] = {
     4: """
     ALTER TABLE statements ADD COLUMN "group" TEXT;
     """,
+    # The search index holds the text as outputs show it, personal data masked, so that
+    # searching for a number or an address cannot confirm it is in the notes. The index
+    # keeps its own copy: with the statements as external content, removing a row would
+    # need its masked values again. synth_mask and synth_mask_lemmas are registered on
+    # every connection (see Corpus).
+    5: """
+    DROP TRIGGER IF EXISTS statements_fts_delete;
+    DROP TRIGGER IF EXISTS statements_fts_update;
+    DROP TABLE statements_fts;
+    CREATE VIRTUAL TABLE statements_fts USING fts5(
+        text, lemmas, tokenize='unicode61 remove_diacritics 0'
+    );
+    INSERT INTO statements_fts (rowid, text, lemmas)
+        SELECT id, synth_mask(text), synth_mask_lemmas(lemmas) FROM statements;
+    CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN
+        DELETE FROM statements_fts WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER statements_fts_update AFTER UPDATE OF text, lemmas ON statements BEGIN
+        DELETE FROM statements_fts WHERE rowid = old.id;
+        INSERT INTO statements_fts (rowid, text, lemmas)
+        VALUES (new.id, synth_mask(new.text), synth_mask_lemmas(new.lemmas));
+    END;
+    """,
 }
 
 # Statements written per executemany: large enough to be fast, small enough that a
@@ -202,29 +227,81 @@ def default_corpus() -> Path:
 class Corpus:
     """An open corpus database."""
 
-    def __init__(self, path: Path, create: bool = True) -> None:
+    def __init__(self, path: Path, create: bool = True, readonly: bool = False) -> None:
+        """Open (with ``create``, make) the corpus at ``path``. With ``readonly`` nothing
+        is written, so a corpus on a read-only disk or folder can still be read."""
         self.path = path
+        self.readonly = readonly
         if not path.exists():
-            if not create:
+            if not create or readonly:
                 raise StoreError(
                     f"{path}: no corpus here; run 'synth ingest NOTES' first or give --corpus"
                 )
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Workshop notes can be sensitive: the file is readable by its owner only.
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # Workshop notes can be sensitive: the file is readable by its owner only.
+                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+                os.close(fd)
+            except OSError as exc:
+                raise StoreError(
+                    f"{path}: cannot create the corpus ({os_error_reason(exc)});"
+                    " give another --corpus"
+                ) from exc
         try:
-            self.db = sqlite3.connect(path, timeout=30.0, isolation_level=None)
-            self.db.row_factory = sqlite3.Row
-            self.db.execute("PRAGMA busy_timeout = 30000")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self.db.execute("PRAGMA synchronous = NORMAL")
-            self._migrate()
+            if readonly:
+                self.db = self._connect_readonly()
+            else:
+                self.db = self._connect(path)
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                self._migrate()
+        except sqlite3.OperationalError as exc:
+            raise StoreError(f"{path}: cannot open the corpus ({exc}); check the file") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(
                 f"{path}: not a synth corpus or damaged ({exc}); give another --corpus"
             ) from exc
+
+    @staticmethod
+    def _connect(target: Path | str, uri: bool = False) -> sqlite3.Connection:
+        db = sqlite3.connect(target, timeout=30.0, isolation_level=None, uri=uri)
+        db.row_factory = sqlite3.Row
+        db.create_function("synth_mask", 1, redact, deterministic=True)
+        db.create_function("synth_mask_lemmas", 1, index_lemmas, deterministic=True)
+        db.execute("PRAGMA busy_timeout = 30000")
+        db.execute("PRAGMA foreign_keys = ON")
+        return db
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """A connection that never writes (sqlite ``mode=ro``), the schema brought up to
+        date first where the file can be written."""
+        uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro"
+        try:
+            db = self._connect(uri, uri=True)
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        except sqlite3.OperationalError:
+            # A WAL database in a folder synth cannot write to, with no writer at work
+            # (a writer leaves its -wal and -shm files): read it as it is on disk.
+            db = self._connect(uri + "&immutable=1", uri=True)
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version > SCHEMA_VERSION:
+            db.close()
+            raise StoreError(
+                f"{self.path}: made by a newer synth (schema {version}); upgrade synth"
+            )
+        if version < SCHEMA_VERSION:
+            db.close()
+            try:
+                Corpus(self.path, create=False).close()  # migrates
+            except StoreError as exc:
+                if os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK):
+                    raise
+                raise StoreError(
+                    f"{self.path}: made by an older synth (schema {version}) and cannot be"
+                    " upgraded where it is; copy it to a folder you can write to"
+                ) from exc
+            db = self._connect(uri, uri=True)
+        return db
 
     def _migrate(self) -> None:
         version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
@@ -234,18 +311,13 @@ class Corpus:
             )
         if version == SCHEMA_VERSION:
             return
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
-            version = int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        with self.transaction() as db:
+            version = int(db.execute("PRAGMA user_version").fetchone()[0])
             for target in sorted(_MIGRATIONS):
                 if target > version:
                     for sql in _statements(_MIGRATIONS[target]):
-                        self.db.execute(sql)
-                    self.db.execute(f"PRAGMA user_version = {target}")
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
+                        db.execute(sql)
+                    db.execute(f"PRAGMA user_version = {target}")
 
     def close(self) -> None:
         self.db.close()
@@ -258,15 +330,25 @@ class Corpus:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any error."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any error. A full disk is a
+        ``StoreError`` saying so; the corpus keeps its state from before."""
         try:
-            yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+                self.db.execute("COMMIT")
+            except BaseException:
+                # SQLite has already rolled back after some errors (a full disk).
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
+                raise StoreError(
+                    f"{self.path}: the disk is full; free some space and run the command"
+                    " again (the corpus is unchanged)"
+                ) from exc
             raise
-        else:
-            self.db.execute("COMMIT")
 
     # --- sessions -------------------------------------------------------------------
 
@@ -279,6 +361,27 @@ class Corpus:
             "SELECT id FROM sessions WHERE content_hash = ?", (content_hash,)
         ).fetchone()
         return str(row["id"]) if row else None
+
+    def session_by_source(self, path: str) -> str | None:
+        """The session stored from the one file at ``path`` (as ingest records it).
+
+        Raises ``StoreError`` when the file is one of several of a session: replacing the
+        session with this file alone would drop the others."""
+        rows = self.db.execute(
+            "SELECT o.session_id, (SELECT COUNT(*) FROM sources x WHERE x.session_id ="
+            " o.session_id) AS n FROM sources o WHERE o.path = ? ORDER BY o.id",
+            (path,),
+        ).fetchall()
+        for row in rows:
+            if int(row["n"]) == 1:
+                return str(row["session_id"])
+        if rows:
+            sid = rows[0]["session_id"]
+            raise StoreError(
+                f"{path} is one of the files of session '{sid}'; to replace it, ingest all"
+                f" its files with --session {sid} --replace"
+            )
+        return None
 
     def unique_session_id(self, base: str) -> str:
         candidate, n = base, 2
@@ -361,7 +464,8 @@ class Corpus:
         db.executemany(_INSERT_STATEMENT, rows)
         db.execute(
             "INSERT INTO statements_fts (rowid, text, lemmas)"
-            " SELECT id, text, lemmas FROM statements WHERE id BETWEEN ? AND ?",
+            " SELECT id, synth_mask(text), synth_mask_lemmas(lemmas) FROM statements"
+            " WHERE id BETWEEN ? AND ?",
             (rows[0][0], rows[-1][0]),
         )
         db.executemany(

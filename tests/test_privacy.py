@@ -1,0 +1,181 @@
+"""Nothing leaked: every field that comes from the user's files is masked in every output,
+searching cannot confirm a masked value, names cannot play tricks on the terminal, and
+statement HTML stays inert in handouts."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from synth.store import Corpus
+
+SECRETS = ("811218-9876", "9876", "070-123 45 67", "anna@example.se")
+PRIVATE = """Samtal om vården
+
+Anteckningar från 070-123 45 67
+
+Vem ringde 811218-9876 om hälsosamtal?
+
+- Fler hälsosamtal och samverkan med kommunen
+- Kontakt via anna@example.se om hembesök och trygghet
+"""
+LEGACY_ID = "anteckningar-811218-9876"
+
+
+@pytest.fixture
+def private(run: Any, tmp_path: Path) -> tuple[Path, list[str]]:
+    """A corpus with personal data in file names, titles, sections, prompts and ids."""
+    corpus = tmp_path / "c.db"
+    notes = tmp_path / "anteckningar 811218-9876.txt"
+    notes.write_text(PRIVATE, encoding="utf-8")
+    other = tmp_path / "uppföljning.txt"
+    other.write_text(PRIVATE.replace("Fler", "Färre"), encoding="utf-8")
+    assert run("ingest", notes, "--corpus", corpus).exit_code == 0
+    # A session id given by hand (or made by an older synth) with a personnummer in it.
+    result = run("ingest", other, "--corpus", corpus, "--session", LEGACY_ID)
+    assert result.exit_code == 0, result.output
+    with Corpus(corpus) as db:
+        ids = [s.id for s in db.sessions()]
+    return corpus, ids
+
+
+def assert_masked(text: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text
+
+
+def test_a_session_id_is_never_made_of_a_personnummer(private: tuple[Path, list[str]]) -> None:
+    _, ids = private
+    made = [i for i in ids if i != LEGACY_ID]
+    assert made and all("9876" not in i for i in made)
+
+
+def test_every_output_masks_ids_titles_sources_sections_and_prompts(
+    run: Any, tmp_path: Path, private: tuple[Path, list[str]]
+) -> None:
+    corpus, ids = private
+    outputs = [
+        run("sessions", "--corpus", corpus).output,
+        run("sessions", "--corpus", corpus, "--format", "json").output,
+        run("search", "hälsosamtal", "--corpus", corpus, "--format", "json").output,
+        run("search", "hälsosamtal", "--corpus", corpus).output,
+        run("diff", ids[0], ids[1], "--corpus", corpus, "--format", "json").output,
+        run("diff", ids[0], ids[1], "--corpus", corpus, "--format", "md").output,
+        run("trends", "--corpus", corpus, "--format", "json").output,
+        run("summarize", *ids, "--corpus", corpus, "--template", "full").output,
+    ]
+    for sid in ids:
+        outputs.append(run("show", sid, "--corpus", corpus).output)
+        outputs.append(run("show", sid, "--corpus", corpus, "--format", "json").output)
+        outputs.append(run("summarize", sid, "--corpus", corpus).output)
+    for fmt in ("csv", "jsonl"):
+        target = tmp_path / f"export.{fmt}"
+        assert run("export", "--all", "--corpus", corpus, "-o", target).exit_code == 0
+        outputs.append(target.read_text(encoding="utf-8-sig"))
+    project = tmp_path / "export.qdpx"
+    assert run("export", "--all", "--corpus", corpus, "-o", project).exit_code == 0
+    with zipfile.ZipFile(project) as archive:
+        outputs += [archive.read(name).decode("utf-8") for name in archive.namelist()]
+        outputs.append(" ".join(archive.namelist()))
+    for text in outputs:
+        assert text.strip()
+        assert_masked(text)
+    # --no-redact keeps them, so the masking above was not the notes missing.
+    kept = run("show", LEGACY_ID, "--corpus", corpus, "--format", "json", "--no-redact").output
+    assert LEGACY_ID in kept and "070-123 45 67" in kept
+
+
+def test_search_cannot_confirm_a_masked_number(run: Any, private: tuple[Path, list[str]]) -> None:
+    corpus, _ = private
+    for query in ("811218", "9876", "anna", "example.se", "070"):
+        result = run("search", query, "--corpus", corpus, "--format", "json")
+        assert json.loads(result.output)["total"] == 0, query
+    found = run("search", "hembesök", "--corpus", corpus, "--format", "json")
+    assert json.loads(found.output)["total"] == 2
+
+
+def test_a_corpus_indexed_before_masking_is_indexed_again_when_opened(
+    run: Any, private: tuple[Path, list[str]]
+) -> None:
+    corpus, _ = private
+    # The index as schemas 2 to 4 kept it: the statements' own text.
+    db = sqlite3.connect(corpus)
+    db.executescript(
+        """
+        DROP TRIGGER statements_fts_delete;
+        DROP TRIGGER statements_fts_update;
+        DROP TABLE statements_fts;
+        CREATE VIRTUAL TABLE statements_fts USING fts5(
+            text, lemmas, content='statements', content_rowid='id',
+            tokenize='unicode61 remove_diacritics 0'
+        );
+        INSERT INTO statements_fts (rowid, text, lemmas) SELECT id, text, lemmas FROM statements;
+        CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN
+            INSERT INTO statements_fts (statements_fts, rowid, text, lemmas)
+            VALUES ('delete', old.id, old.text, old.lemmas);
+        END;
+        PRAGMA user_version = 4;
+        """
+    )
+    db.close()
+    result = run("search", "811218", "--corpus", corpus, "--format", "json")
+    assert json.loads(result.output)["total"] == 0
+    with Corpus(corpus) as opened:
+        version = opened.db.execute("PRAGMA user_version").fetchone()[0]
+        assert version >= 5
+        # Deleting a session keeps the index in step (no stale rows).
+        opened.delete_session(LEGACY_ID)
+        rows = opened.db.execute("SELECT COUNT(*) FROM statements_fts").fetchone()[0]
+        stored = opened.db.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
+        assert rows == stored
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["möte\nfalsk rad.txt", "möte\x1b[2J\x1b[31mröd.txt", "möte\u202etxt.exe.txt"],
+)
+def test_file_names_with_line_breaks_and_escapes_are_printed_escaped(
+    run: Any, tmp_path: Path, name: str
+) -> None:
+    corpus = tmp_path / "c.db"
+    notes = tmp_path / name
+    notes.write_text("- Fler hälsosamtal\n- Mer samverkan\n", encoding="utf-8")
+    assert run("ingest", notes, "--corpus", corpus).exit_code == 0
+    listing = run("sessions", "--corpus", corpus).output
+    with Corpus(corpus) as db:
+        (sid,) = [s.id for s in db.sessions()]
+    shown = run("show", sid, "--corpus", corpus).output
+    shown_json = run("show", sid, "--corpus", corpus, "--format", "json").output
+    for text in (listing, shown, shown_json):
+        assert "\x1b" not in text and "\u202e" not in text
+    assert len(listing.splitlines()) == 2  # the header and one session, no injected line
+    assert "\\n" in listing or "\\x1b" in listing or "\\u202e" in listing
+    assert json.loads(shown_json)["session"]["sources"] == [name]
+
+
+HOSTILE = """Möte om hälsosamtal
+
+- <script>alert(1)</script> fler hälsosamtal
+- <img src=x onerror=alert(1)> mer samverkan
+- [Klicka här](javascript:alert(1)) för trygghet
+"""
+
+
+@pytest.mark.parametrize("template", ["handout", "full", "brief"])
+def test_statement_html_and_links_are_inert_in_handouts(
+    run: Any, tmp_path: Path, template: str
+) -> None:
+    corpus = tmp_path / "c.db"
+    notes = tmp_path / "möte.txt"
+    notes.write_text(HOSTILE, encoding="utf-8")
+    assert run("ingest", notes, "--corpus", corpus, "--session", "m").exit_code == 0
+    handout = run("summarize", "m", "--corpus", corpus, "--template", template).output
+    assert "<script" not in handout and "<img" not in handout
+    assert "](javascript:" not in handout
+    if template == "full":
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in handout
