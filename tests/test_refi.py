@@ -529,3 +529,72 @@ def test_a_seed_session_exports_valid_masked_and_round_trips(
         assert collapse(selection.text) == redact(statement.text)
     for validate in schema_validators("Project.xsd"):
         validate(qde_of(target))
+
+
+# --- hostile codebooks and projects ----------------------------------------------------
+
+
+def test_a_codebook_nested_900_deep_is_one_line_not_a_recursion_error(
+    run: Any, tmp_path: Path
+) -> None:
+    depth = 900
+    body = (
+        "".join(
+            f'<Code guid="a1b2c3d4-0000-4000-8000-{n:012d}" name="K{n}" isCodable="true">'
+            for n in range(depth)
+        )
+        + "</Code>" * depth
+    )
+    qdc = tmp_path / "deep.qdc"
+    qdc.write_text(
+        f'<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>{body}</Codes></CodeBook>',
+        encoding="utf-8",
+    )
+    result = run("taxonomy", "import", qdc)
+    assert result.exit_code == 2
+    assert "nested more than 100 levels" in result.stderr
+    assert "Traceback" not in result.stderr and "RecursionError" not in result.stderr
+
+
+def test_a_project_whose_zip_header_lies_is_one_line_not_a_traceback(
+    run: Any, tmp_path: Path
+) -> None:
+    qdc = tmp_path / "synth.qdc"
+    assert run("taxonomy", "export", "-o", qdc).exit_code == 0
+    project = tmp_path / "lies.qdpx"
+    with zipfile.ZipFile(project, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", qdc.read_bytes())
+    data = bytearray(project.read_bytes())
+    # The CRC in the local header and the central directory no longer fits the data.
+    at = data.index(b"PK\x01\x02") + 16
+    data[at : at + 4] = b"\x00\x00\x00\x00"
+    at = data.index(b"PK\x03\x04") + 14
+    data[at : at + 4] = b"\x00\x00\x00\x00"
+    project.write_bytes(bytes(data))
+    result = run("taxonomy", "import", project)
+    assert result.exit_code == 2
+    assert "damaged" in result.stderr and str(project) in result.stderr
+    assert "Traceback" not in result.stderr and "BadZipFile" not in result.stderr
+
+
+def test_a_code_name_with_line_breaks_cannot_write_yaml_of_its_own(tmp_path: Path) -> None:
+    hidden = "Trygghet&#10;      - id: dold&#10;        name: Dold&#10;        terms: [vård]"
+    qdc = tmp_path / "inject.qdc"
+    qdc.write_text(
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        f'<Code guid="a1b2c3d4-0000-4000-8000-000000000001" name="{hidden}" isCodable="false">'
+        '<Code guid="a1b2c3d4-0000-4000-8000-000000000002" name="Grupp" isCodable="false">'
+        f'<Code guid="a1b2c3d4-0000-4000-8000-000000000003" name="{hidden}" isCodable="true"/>'
+        "</Code></Code></Codes></CodeBook>",
+        encoding="utf-8",
+    )
+    codes = refi.read_codebook(qdc)
+    text = refi.skeleton_yaml(codes, "möte\n  evil: [1].qdc")
+    tax, problems = check_text(text, "t.yaml")
+    assert tax is not None, problems
+    labels = tax.all_labels()
+    assert len(labels) == 1
+    assert all(not label.terms for label in labels)
+    assert "dold" not in {label.id for label in labels}
+    assert labels[0].name.startswith("Trygghet")
+    assert all("evil" not in p and "unknown key" not in p for p in problems)

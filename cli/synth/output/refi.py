@@ -16,10 +16,10 @@ human can refine synth's coding in the program they already use:
 from __future__ import annotations
 
 import io
-import json
 import re
 import uuid
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -62,6 +62,8 @@ _DIMENSION_ALIASES = {
 _FREE_ORDER = ("concepts", "factors", "shifts")
 _MAX_ID = 48
 _MAX_MEMBER_BYTES = 200 * 1024 * 1024
+_MAX_DEPTH = 100
+_MAX_PROJECT_BYTES = 2 * _MAX_MEMBER_BYTES
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -494,9 +496,21 @@ def _grandchildren(element: ET.Element, name: str, item: str) -> list[ET.Element
 
 def _parse_xml(data: bytes, where: str) -> ET.Element:
     try:
-        return ET.fromstring(data.lstrip(b"\xef\xbb\xbf"))
+        root = ET.fromstring(data.lstrip(b"\xef\xbb\xbf"))
     except ET.ParseError as exc:
         raise ExchangeError(f"{where}: not valid XML ({exc}); export it again") from None
+    # Codes are read recursively: a tree nested deeper than any codebook is refused here,
+    # counted without recursion, instead of failing deep inside.
+    stack = [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            raise ExchangeError(
+                f"{where}: elements nested more than {_MAX_DEPTH} levels deep; a codebook"
+                " is not that deep: export it again"
+            )
+        stack.extend((child, depth + 1) for child in element)
+    return root
 
 
 def _read_codes(element: ET.Element | None) -> list[QdaCode]:
@@ -525,16 +539,31 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
         return zipfile.ZipFile(path)
     except FileNotFoundError:
         raise ExchangeError(f"{path}: no such file; give the path of a .qdpx or .qdc") from None
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise ExchangeError(
             f"{path}: not a REFI-QDA project zip ({exc}); export a .qdpx again"
         ) from None
 
 
 def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> bytes:
+    """A member's bytes, its size checked before it is unpacked and again while it is
+    (a header may lie); a damaged member is an ``ExchangeError``."""
+    too_large = ExchangeError(
+        f"{path}: '{info.filename}' unpacks to more than {_MAX_MEMBER_BYTES // 2**20} MB;"
+        " synth does not read it"
+    )
     if info.file_size > _MAX_MEMBER_BYTES:
-        raise ExchangeError(f"{path}: '{info.filename}' is too large to read")
-    return archive.read(info)
+        raise too_large
+    try:
+        with archive.open(info) as member:
+            data = member.read(_MAX_MEMBER_BYTES + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
+        raise ExchangeError(
+            f"{path}: '{info.filename}' in the zip is damaged ({exc}); export the project again"
+        ) from None
+    if len(data) > _MAX_MEMBER_BYTES:
+        raise too_large
+    return data
 
 
 def _qde_info(archive: zipfile.ZipFile, path: Path) -> zipfile.ZipInfo:
@@ -592,6 +621,15 @@ def _source_text(
 def read_project(path: Path) -> QdaProject:
     """Read a ``.qdpx`` project: codebook, users, text sources with selections, cases."""
     with _open_zip(path) as archive:
+        # What synth reads (the .qde and the texts), checked unpacked before any is read.
+        unpacked = sum(
+            i.file_size for i in archive.infolist() if i.filename.lower().endswith((".qde", ".txt"))
+        )
+        if unpacked > _MAX_PROJECT_BYTES:
+            raise ExchangeError(
+                f"{path}: its project and texts unpack to {unpacked // 2**20} MB, more than"
+                f" {_MAX_PROJECT_BYTES // 2**20} MB; export fewer sessions at a time"
+            )
         root = _parse_xml(_member(archive, _qde_info(archive, path), path), str(path))
         if _local(root) != "Project":
             raise ExchangeError(f"{path}: the .qde holds no <Project>; export it again")
@@ -766,44 +804,60 @@ def skeleton(codes: list[QdaCode]) -> list[SkeletonDimension]:
     return out
 
 
-def _scalar(text: str) -> str:
-    # A JSON string is a valid double-quoted YAML scalar.
-    return json.dumps(" ".join(text.split()), ensure_ascii=False)
+def _comment(text: str) -> str:
+    """A YAML comment line from any text: line breaks and control characters of a code
+    name (``&#10;`` in the XML) cannot end the comment and start YAML of their own."""
+    return "# " + "".join(ch for ch in " ".join(text.split()) if ch.isprintable())
+
+
+def _yaml_block(data: object, indent: int) -> list[str]:
+    """``data`` written by the YAML library, indented by ``indent`` spaces."""
+    import yaml
+
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1000)
+    return [" " * indent + line for line in text.splitlines()]
 
 
 def skeleton_yaml(codes: list[QdaCode], source: str) -> str:
-    """A taxonomy file from a codebook, every vocabulary empty and marked to fill in."""
+    """A taxonomy file from a codebook, every vocabulary empty and marked to fill in.
+
+    Every key and value is written by the YAML library; the comments between them
+    (where a label came from, what to fill in) are single lines made safe by ``_comment``.
+    """
     dims = skeleton(codes)
     lines = [
-        f"# Taxonomy skeleton made by synth from {source}.",
+        _comment(f"Taxonomy skeleton made by synth from {source}."),
         "# Every label needs terms before synth can tag with it: fill in each 'terms: []'",
         "# marked TODO, then run 'synth taxonomy check' on this file.",
-        "version: 1",
-        "language: sv",
-        f"name: {_scalar(Path(source).stem)}",
+        *_yaml_block(
+            {"version": 1, "language": "sv", "name": " ".join(Path(source).stem.split())}, 0
+        ),
         "",
         "dimensions:",
     ]
     for dim in dims:
         if dim.from_code is not None:
-            lines.append(f"  # from the code {_scalar(dim.from_code)}")
+            lines.append("  " + _comment(f"from the code {dim.from_code}"))
         if dim.key not in DIMENSIONS:
             lines.append("  # TODO: synth has the dimensions shifts, concepts and factors;")
             lines.append("  # move these labels into one of them")
-        lines.append(f"  {dim.key}:")
-        lines.append(f"    name: {_scalar(dim.name)}")
+        header: dict[str, object] = {"name": " ".join(dim.name.split())}
         if dim.description:
-            lines.append(f"    description: {_scalar(dim.description)}")
+            header["description"] = " ".join(dim.description.split())
+        lines += _yaml_block({dim.key: header}, 2)
+        if not dim.labels:
+            lines.append("    labels: []  # TODO: the code had no codable children")
+            lines.append("")
+            continue
         lines.append("    labels:")
         for label in dim.labels:
             if label.path:
-                lines.append(f"      # under: {' / '.join(label.path)}")
-            lines.append(f"      - id: {label.id}")
-            lines.append(f"        name: {_scalar(label.name)}")
+                lines.append("      " + _comment(f"under: {' / '.join(label.path)}"))
+            entry: dict[str, object] = {"id": label.id, "name": " ".join(label.name.split())}
             if label.description:
-                lines.append(f"        description: {_scalar(label.description)}")
-            lines.append("        terms: []  # TODO: add words, phrases or stems")
-        if not dim.labels:
-            lines.append("      []  # TODO: the code had no codable children")
+                entry["description"] = " ".join(label.description.split())
+            entry["terms"] = []
+            block = _yaml_block([entry], 6)
+            lines += [*block[:-1], block[-1] + "  # TODO: add words, phrases or stems"]
         lines.append("")
     return "\n".join(lines).rstrip("\n") + "\n"
