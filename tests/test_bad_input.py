@@ -4,14 +4,17 @@ good files of a batch are still stored."""
 from __future__ import annotations
 
 import random
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from conftest import as_unprivileged
 from notes_files import write_docx, write_pdf
 from synth.store import Corpus
 
@@ -232,3 +235,125 @@ def test_notes_in_a_format_to_export_are_reported_from_a_folder_and_lock_files_s
     assert "protokoll.doc" in line and "save it as .docx" in line
     with Corpus(corpus) as db:
         assert [s.sources for s in db.sessions()] == [["a.md"]]
+
+
+# --- files that once stopped a whole batch ---------------------------------------------
+
+
+def bom_then_bad_byte(folder: Path) -> Path:
+    path = folder / "bom.txt"
+    path.write_bytes(b"\xef\xbb\xbf- Fler h\xc3\xa4lsosamtal\n- \xff trasig rad\n")
+    return path
+
+
+def odd_utf16(folder: Path) -> Path:
+    path = folder / "utf16.txt"
+    path.write_bytes(b"\xff\xfe" + "- Fler hälsosamtal\n".encode("utf-16-le") + b"\x00")
+    return path
+
+
+@pytest.mark.parametrize("make", [bom_then_bad_byte, odd_utf16])
+def test_a_file_that_breaks_its_encoding_fails_alone(
+    run: Any, tmp_path: Path, make: Callable[[Path], Path]
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = make(folder)
+    (folder / "bra.txt").write_text(GOOD, encoding="utf-8")
+    corpus = tmp_path / "c.db"
+    result = run("ingest", folder, "--corpus", corpus)
+    assert result.exit_code == 1, result.output
+    (line,) = error_lines(result)
+    assert str(bad) in line and "save it again as UTF-8" in line
+    assert "Traceback" not in result.stderr
+    with Corpus(corpus) as db:
+        assert [s.sources for s in db.sessions()] == [["bra.txt"]]
+
+
+def test_a_paragraph_longer_than_spacy_takes_is_stored_in_pieces(run: Any, tmp_path: Path) -> None:
+    sentence = "Vi behöver fler hälsosamtal och mer samverkan med kommunen. "
+    huge = tmp_path / "lang.txt"
+    huge.write_text(sentence * (1_100_000 // len(sentence)) + "\n", encoding="utf-8")
+    (tmp_path / "bra.txt").write_text(GOOD, encoding="utf-8")
+    corpus = tmp_path / "c.db"
+    result = run("ingest", huge, tmp_path / "bra.txt", "--corpus", corpus, "--max-size", "5")
+    assert result.exit_code == 0, result.output
+    with Corpus(corpus) as db:
+        sessions = {s.sources[0]: s for s in db.sessions()}
+        assert set(sessions) == {"lang.txt", "bra.txt"}
+        statements = db.statements(sessions["lang.txt"].id)
+    assert len(statements) == 1_100_000 // len(sentence)
+    assert all(s.text == sentence.strip() for s in statements)
+
+
+def test_unreadable_files_and_folders_fail_alone(run: Any, tagger: Any) -> None:
+    # A folder others can reach (pytest's own temporary folders are private to root).
+    base = Path(tempfile.mkdtemp())
+    try:
+        base.chmod(0o777)
+        folder = base / "in"
+        (folder / "låst").mkdir(parents=True)
+        (folder / "bra.txt").write_text(GOOD, encoding="utf-8")
+        locked = folder / "last.txt"
+        locked.write_text(GOOD + "- Hemligt\n", encoding="utf-8")
+        word = folder / "last.docx"
+        write_docx(word)
+        for path in (locked, word, folder / "låst"):
+            path.chmod(0)
+        corpus = base / "c.db"
+        base.joinpath("out").mkdir()
+        base.joinpath("out").chmod(0o777)
+
+        def ingest(*args: Path | str) -> tuple[int, str, list[list[str]]]:
+            from typer.testing import CliRunner
+
+            from synth.cli import app
+
+            target = base / "out" / f"{len(args)}.db"
+            result = CliRunner().invoke(app, ["ingest", *map(str, args), "--corpus", str(target)])
+            with Corpus(target) as db:
+                return result.exit_code, result.stderr, [s.sources for s in db.sessions()]
+
+        # Given by name, in a folder, below a folder: each fails alone.
+        for args, expected in [
+            ((locked, folder / "bra.txt"), [str(locked)]),
+            ((folder,), [str(locked), str(word)]),
+            ((folder, "-r"), [str(folder / "låst"), str(locked), str(word)]),
+        ]:
+            outcome = as_unprivileged(lambda a=args: ingest(*a))
+            assert len(outcome) == 3, outcome
+            code, stderr, stored = outcome
+            assert code == 1, stderr
+            lines = [line for line in stderr.splitlines() if line.startswith("error:")]
+            assert sorted(line.split(": ")[1] for line in lines) == sorted(expected)
+            assert all("permissions" in line for line in lines)
+            assert stored == [["bra.txt"]]
+        assert not corpus.exists()
+    finally:
+        for path in base.rglob("*"):
+            path.chmod(0o700)
+        shutil.rmtree(base)
+
+
+def zip_bomb(path: Path, member: str, inner: bytes) -> Path:
+    """A zip whose one XML member unpacks to far more than the file's size."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, inner)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "member"), [("bomb.docx", "word/document.xml"), ("bomb.odt", "content.xml")]
+)
+def test_a_document_that_unpacks_far_beyond_the_limit_is_refused_unopened(
+    run: Any, tmp_path: Path, name: str, member: str
+) -> None:
+    inner = b"<w:document>" + b"<w:p/>" * (3 * 1024 * 1024) + b"</w:document>"
+    bomb = zip_bomb(tmp_path / name, member, inner)
+    assert bomb.stat().st_size < 200_000
+    result = run("ingest", bomb, "--corpus", tmp_path / "c.db", "--max-size", "10")
+    assert result.exit_code == 1
+    (line,) = error_lines(result)
+    assert "unpacks to 18 MB, over the limit of 10 MB" in line and "--max-size" in line

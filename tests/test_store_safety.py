@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, TAXONOMY
+from conftest import ROOT, TAXONOMY, as_unprivileged
 from synth.errors import StoreError
 from synth.store import Corpus, valid_session_id
 from synth.store import corpus as store
@@ -341,29 +341,6 @@ def test_a_full_disk_during_ingest_says_so_and_keeps_the_corpus(
     assert integrity(corpus) == "ok"
 
 
-def _as_unprivileged(action: Any) -> Any:
-    """Run ``action`` as a user without write permission where root has it anyway."""
-    if os.geteuid() != 0:
-        return action()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: drop root, run, report
-        os.close(read)
-        try:
-            os.setgid(65534)
-            os.setuid(65534)
-            value = repr(action())
-        except BaseException as exc:  # reported to the parent
-            value = repr(("failed", repr(exc)))
-        os.write(write, value.encode())
-        os._exit(0)
-    os.close(write)
-    with os.fdopen(read) as fh:
-        text = fh.read()
-    os.waitpid(pid, 0)
-    return eval(text)
-
-
 def test_a_read_only_corpus_in_a_read_only_folder_can_be_read(run: Any, tmp_path: Path) -> None:
     # A folder others can reach (pytest's own temporary folders are private to root).
     base = Path(tempfile.mkdtemp())
@@ -387,7 +364,7 @@ def test_a_read_only_corpus_in_a_read_only_folder_can_be_read(run: Any, tmp_path
             searched = CliRunner().invoke(app, ["search", "hälsosamtal", "--corpus", str(corpus)])
             return result.exit_code, f"{result.output}{result.exception!r}", searched.output
 
-        code, output, searched = _as_unprivileged(listing)
+        code, output, searched = as_unprivileged(listing)
         assert code == 0, output
         assert "n " in output and "Exempelby" in output
         assert "Fler hälsosamtal" in searched

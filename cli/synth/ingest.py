@@ -6,6 +6,7 @@ import collections
 import functools
 import hashlib
 import itertools
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -118,6 +119,15 @@ def expand_paths(paths: list[Path], recursive: bool = False) -> tuple[list[Path]
     wanted = suffixes | set(reading.EXPORT_HINTS)
     for path in paths:
         if path.is_dir():
+            # Folders that cannot be read are reported (glob would pass over them).
+            unreadable = [
+                d for d in _folders(path, recursive) if not os.access(d, os.R_OK | os.X_OK)
+            ]
+            problems.extend(
+                f"{d}: cannot read the folder; check its permissions" for d in unreadable
+            )
+            if path in unreadable:
+                continue
             pattern = "**/*" if recursive else "*"
             found = sorted(
                 p for p in path.glob(pattern) if p.is_file() and p.suffix.lower() in wanted
@@ -135,6 +145,17 @@ def expand_paths(paths: list[Path], recursive: bool = False) -> tuple[list[Path]
         else:
             files.append(path)
     return files, problems
+
+
+def _folders(path: Path, recursive: bool) -> list[Path]:
+    """The folder and, with ``recursive``, every folder below it that can be listed."""
+    if not recursive:
+        return [path]
+    found = [path]
+    for root, dirs, _ in os.walk(path):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(root) / d for d in dirs)
+    return found
 
 
 def _content_hash(texts: list[str]) -> str:

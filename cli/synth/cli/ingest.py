@@ -32,7 +32,12 @@ from synth.redact import redact
 @handle_errors
 def ingest_cli(
     paths: Annotated[
-        list[Path], typer.Argument(help="Notes files or folders (.txt, .md, .docx, .pdf, .odt).")
+        list[Path],
+        # Not readable=True: an unreadable file is reported as failed, not as a usage error
+        # that would keep the readable files from being stored.
+        typer.Argument(
+            help="Notes files or folders (.txt, .md, .docx, .pdf, .odt).", readable=False
+        ),
     ],
     corpus: CorpusOption = None,
     session: Annotated[

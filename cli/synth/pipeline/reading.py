@@ -45,7 +45,14 @@ def decode(data: bytes, source: str = "<bytes>") -> str:
     """Decode bytes of a text file: BOM, then strict UTF-8, then a constrained detection."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return data.decode(encoding)
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                # A byte-order mark promises an encoding the rest does not keep to.
+                raise InputError(
+                    f"{source}: starts as {encoding.upper().replace('-SIG', '')} but byte "
+                    f"{exc.start} is not ({exc.reason}); save it again as UTF-8 and ingest again"
+                ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -368,6 +375,32 @@ def supported_suffixes() -> list[str]:
     return sorted(READERS)
 
 
+# Word and OpenDocument files are zip archives: their XML is parsed into trees many times
+# its size, so what they unpack to is checked before they are opened (a zip bomb of a few
+# hundred KB can unpack to gigabytes).
+_ZIPPED = (".docx", ".odt")
+_UNPACKED_FACTOR = 4  # all members together, images included, against --max-size
+
+
+def check_unpacked_size(path: Path, max_bytes: int) -> None:
+    """Refuse a zipped document whose XML unpacks to more than ``max_bytes`` or whose
+    members together unpack to more than four times that; raises ``InputError``."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return  # the reader reports the file as damaged
+    xml = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
+    total = sum(m.file_size for m in members)
+    if xml > max_bytes or total > _UNPACKED_FACTOR * max_bytes:
+        raise InputError(
+            f"{path}: unpacks to {max(xml, total) / _MB:.3g} MB, over the limit of "
+            f"{max_bytes / _MB:.3g} MB for its text; split the document or raise --max-size"
+        )
+
+
 def read_notes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """Read a notes file of any supported format into normalised text.
 
@@ -393,6 +426,10 @@ def read_notes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     if size == 0:
         raise InputError(f"{path}: the file is empty; check that the notes were saved")
     try:
+        with path.open("rb"):
+            pass  # a file that cannot be opened says so, not "damaged"
+        if path.suffix.lower() in _ZIPPED:
+            check_unpacked_size(path, max_bytes)
         text = reader(path)
     except OSError as exc:
         raise InputError(

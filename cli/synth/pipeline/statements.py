@@ -35,6 +35,26 @@ class ParsedSource:
 
 
 QUOTES = "\"”“'»«"
+# A paragraph longer than this is tagged in pieces cut at sentence ends (or spaces): spaCy
+# refuses texts over its max_length (1,000,000 characters), and one huge Doc costs memory
+# the pieces do not.
+MAX_PIECE_CHARS = 100_000
+
+
+def pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, int]]:
+    """(start, end) of consecutive pieces of ``text``, each at most ``limit`` characters,
+    cut after a sentence end where there is one, else after a space, else anywhere."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind(". "), window.rfind("? "), window.rfind("! "))
+        cut = cut + 2 if cut > 0 else window.rfind(" ") + 1
+        end = start + (cut if cut > 0 else limit)
+        spans.append((start, end))
+        start = end
+    spans.append((start, len(text)))
+    return spans
 
 
 def sentence_spans(
@@ -84,14 +104,21 @@ def parse_source(
 
     seg = parsing.segment(text, tagger.classify_heading, known_boilerplate or ())
     statements: list[Statement] = []
-    docs = tagger.nlp.pipe((b.text for b in seg.blocks), batch_size=256)
+    # (block, offset of the piece in the block's text, piece): most blocks are one piece.
+    parts = [
+        (block, start, block.text[start:end])
+        for block in seg.blocks
+        for start, end in pieces(block.text)
+    ]
+    docs = tagger.nlp.pipe((text for _, _, text in parts), batch_size=256)
     # Every token is read through arrays of ids and offsets and its cached word type: a
     # Token or Span object per word cost more than the tagging (cProfile of ingest).
     attrs = [ORTH, IDX, SENT_START, SPACY]
-    for block, doc in zip(seg.blocks, docs, strict=True):
+    for (block, offset, _), doc in zip(parts, docs, strict=True):
         if not len(doc):
             continue
         orths, starts, sent_starts, spaces = doc.to_array(attrs).T.tolist()
+        starts = [offset + s for s in starts]
         words = tagger.word_types(doc, orths)
         spans = (
             [(0, len(doc))]
