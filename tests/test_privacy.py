@@ -24,7 +24,7 @@ Vem ringde 811218-9876 om hälsosamtal?
 - Fler hälsosamtal och samverkan med kommunen
 - Kontakt via anna@example.se om hembesök och trygghet
 """
-LEGACY_ID = "anteckningar-811218-9876"
+LEGACY_ID = "samtal-811218-9876"
 
 
 @pytest.fixture
