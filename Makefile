@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORPUS ?= corpus/synth.db
 
-.PHONY: install demo test lint typecheck bench bench-smoke clean
+.PHONY: install demo test lint typecheck bench bench-smoke train clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/synth sessions --corpus $(CORPUS)
 	$(BIN)/synth summarize lgl-2024-03-14-gruppdialog --corpus $(CORPUS)
 
-LINTED := cli tests $(wildcard bench)
+LINTED := cli tests training $(wildcard bench)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
@@ -33,6 +33,10 @@ test: $(STAMP) lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Rebuild the shipped classifier (training/model) from corpus/coded and print its scores.
+train: $(STAMP)
+	$(BIN)/python training/train.py $(wildcard ../shared/eval/dev-gold.jsonl) tests/data/probe-gold.jsonl
 
 bench-smoke: $(STAMP)
 	$(BIN)/python bench/run.py --smoke

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from synth import resources, taxonomy
 from synth.ingest import ingest
+from synth.pipeline.classifier import Classifier
 from synth.pipeline.tagging import Tagger
 from synth.store import Corpus
 
@@ -46,7 +47,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile the ingest (stderr)")
     args = parser.parse_args()
 
-    tagger = Tagger(taxonomy.load(resources.taxonomy_path(None)))
+    # As synth ingest tags: the taxonomy's terms and the shipped classifier.
+    tagger = Tagger(
+        taxonomy.load(resources.taxonomy_path(None)),
+        classifier=Classifier(resources.packaged("training/model")),
+    )
     profile = cProfile.Profile() if args.profile else None
     with Corpus(args.corpus) as db:
         start = time.perf_counter()

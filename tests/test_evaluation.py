@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from synth.analysis.evaluation import GoldStatement, LabelScore, evaluate, score
+from synth.analysis.evaluation import LabelScore, evaluate, score
+from synth.models import CodedStatement
 
 
 def test_kappa_matches_a_hand_computed_case() -> None:
@@ -20,9 +21,9 @@ def test_kappa_matches_a_hand_computed_case() -> None:
 
 def test_micro_and_macro_f1_per_dimension() -> None:
     gold = [
-        GoldStatement("1", "a", {"shifts": {"proaktiv"}}),
-        GoldStatement("2", "b", {"shifts": {"samordning"}}),
-        GoldStatement("3", "c", {"shifts": set()}),
+        CodedStatement("1", "a", {"shifts": {"proaktiv"}}),
+        CodedStatement("2", "b", {"shifts": {"samordning"}}),
+        CodedStatement("3", "c", {"shifts": set()}),
     ]
     predicted: list[dict[str, set[str]]] = [
         {"shifts": {"proaktiv"}},

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from synth.errors import InputError, StoreError, SynthError
 from synth.models import KINDS, Heading, Session
 from synth.pipeline import parsing, reading
+from synth.pipeline.classifier import Classifier
 from synth.pipeline.statements import ParsedSource, parse_source
 from synth.pipeline.tagging import Tagger
 from synth.redact import redact
@@ -276,7 +277,7 @@ def _parse_files(
         max_workers=jobs,
         mp_context=context,
         initializer=_start_worker,
-        initargs=(tagger.taxonomy,),
+        initargs=(tagger.taxonomy, tagger.classifier),
     ) as pool:
         # A few files ahead of the one being stored, so that parsed files waiting to be
         # stored never pile up in memory.
@@ -299,9 +300,9 @@ def _parse_files(
 _WORKER_TAGGER: Tagger | None = None
 
 
-def _start_worker(taxonomy: Taxonomy) -> None:
+def _start_worker(taxonomy: Taxonomy, classifier: Classifier | None) -> None:
     global _WORKER_TAGGER
-    _WORKER_TAGGER = Tagger(taxonomy)
+    _WORKER_TAGGER = Tagger(taxonomy, classifier=classifier)
 
 
 def _worker_parse(path: Path, known: set[str], max_bytes: int) -> ParsedSource:

@@ -15,7 +15,11 @@ HeadingRole = Literal["shift", "section", "prompt", "title", "date", "agenda", "
 
 @dataclass(frozen=True)
 class Evidence:
-    """Why a label fired: the taxonomy term and the words of the statement it matched."""
+    """Why a label fired: the taxonomy term and the words of the statement it matched.
+
+    For a tag the classifier added, ``term`` is empty and the words are those that
+    weighed most for the label (``TagSet.scores`` holds the tag's score).
+    """
 
     dimension: str
     label: str
@@ -37,12 +41,25 @@ class Evidence:
 
 @dataclass
 class TagSet:
-    """The labels of one statement in the three dimensions, with their evidence."""
+    """The labels of one statement in the three dimensions, with their evidence.
+
+    A tag comes from the taxonomy's terms or from the trained classifier; ``scores``
+    holds the classifier's score of each tag it added, keyed by (dimension, label).
+    """
 
     shifts: list[str] = field(default_factory=list)
     concepts: list[str] = field(default_factory=list)
     factors: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    scores: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def origin(self, dimension: str, label: str) -> str:
+        """``model`` for a tag the classifier added, ``terms`` for one the words gave."""
+        return "model" if (dimension, label) in self.scores else "terms"
+
+    def model_scores(self) -> dict[str, float]:
+        """The classifier's tags as ``{"dimension/label": score}`` (for JSON output)."""
+        return {f"{d}/{label}": s for (d, label), s in self.scores.items()}
 
     def labels(self, dimension: str) -> list[str]:
         labels: list[str] = getattr(self, dimension)
@@ -53,6 +70,16 @@ class TagSet:
 
     def is_empty(self) -> bool:
         return not (self.shifts or self.concepts or self.factors)
+
+
+@dataclass
+class CodedStatement:
+    """A statement with a coder's labels: gold for ``synth eval``, an example for training."""
+
+    id: str
+    text: str
+    labels: dict[str, set[str]]  # dimension -> label ids; only the dimensions coded
+    family: str = ""  # the kind of source it comes from (for splits by family)
 
 
 @dataclass

@@ -49,3 +49,28 @@ def packaged_templates_dir() -> Path:
         if (root / "templates").is_dir():
             return root / "templates"
     raise ResourceError("packaged templates not found")
+
+
+def packaged(name: str) -> Path:
+    """A file or folder shipped with synth (``training/model``, ``corpus/coded``, …): the
+    packaged copy, or in a source checkout the one at the top of the repository."""
+    tried: list[Path] = []
+    for root in _CANDIDATE_ROOTS:
+        p = root / name
+        tried.append(p)
+        if p.exists():
+            return p
+    raise ResourceError(f"{name} not found; tried: " + ", ".join(str(p) for p in tried))
+
+
+def corpus_model_dir(corpus: Path) -> Path:
+    """Where ``synth train`` keeps the model it trains for a corpus: beside the database."""
+    return corpus.with_name(corpus.stem + ".model")
+
+
+def model_dir(corpus: Path | None) -> Path:
+    """The classifier to tag with: the corpus's own model (after ``synth train``), else
+    the shipped one."""
+    if corpus is not None and (corpus_model_dir(corpus) / "config.cfg").exists():
+        return corpus_model_dir(corpus)
+    return packaged("training/model")

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synth.errors import SynthError
-from synth.models import DIMENSIONS
+from synth.coded import read_coded
+from synth.models import DIMENSIONS, CodedStatement
 from synth.pipeline.tagging import Tagger
-
-
-@dataclass
-class GoldStatement:
-    id: str
-    text: str
-    labels: dict[str, set[str]]  # dimension -> labels; only dimensions present in the file
 
 
 @dataclass
@@ -66,6 +58,21 @@ class DimensionScore:
     micro_f1: float
     macro_f1: float
 
+    @property
+    def kappa(self) -> float:
+        """Mean Cohen's kappa over the labels coded or predicted at least once."""
+        used = [s for s in self.labels if s.support or s.fp]
+        return sum(s.kappa for s in used) / len(used) if used else 0.0
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "micro_precision": round(self.micro_precision, 4),
+            "micro_recall": round(self.micro_recall, 4),
+            "micro_f1": round(self.micro_f1, 4),
+            "macro_f1": round(self.macro_f1, 4),
+            "kappa": round(self.kappa, 4),
+        }
+
 
 @dataclass
 class Miss:
@@ -79,19 +86,19 @@ class Miss:
 
 @dataclass
 class EvalReport:
+    """The scores of one way of tagging (``method``) on a gold file."""
+
     statements: int
     dimensions: list[DimensionScore]
     misses: list[Miss]
+    method: str = "tagger"
 
     def as_dict(self) -> dict[str, object]:
         return {
             "statements": self.statements,
             "dimensions": {
                 d.dimension: {
-                    "micro_precision": round(d.micro_precision, 4),
-                    "micro_recall": round(d.micro_recall, 4),
-                    "micro_f1": round(d.micro_f1, 4),
-                    "macro_f1": round(d.macro_f1, 4),
+                    **d.summary(),
                     "labels": {
                         s.label: {
                             "precision": round(s.precision, 4),
@@ -112,33 +119,10 @@ class EvalReport:
         }
 
 
-def read_gold(path: Path) -> list[GoldStatement]:
-    """Read hand-coded statements: JSON lines with ``text`` and label lists per dimension."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError as exc:
-        raise SynthError(f"{path}: no such file; give a JSONL file of coded statements") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SynthError(f"{path}: cannot read ({exc}); save it as UTF-8") from exc
-    out: list[GoldStatement] = []
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise SynthError(f"{path}:{n}: not valid JSON ({exc.msg}); fix the line") from exc
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise SynthError(f'{path}:{n}: each line needs a "text" string')
-        labels = {d: set(obj[d]) for d in DIMENSIONS if isinstance(obj.get(d), list)}
-        out.append(GoldStatement(str(obj.get("id", n)), obj["text"], labels))
-    if not out:
-        raise SynthError(f'{path}: no statements; each line is a JSON object with "text"')
-    return out
-
-
 def score(
-    gold: list[GoldStatement], predicted: list[dict[str, set[str]]], label_ids: dict[str, list[str]]
+    gold: list[CodedStatement],
+    predicted: list[dict[str, set[str]]],
+    label_ids: dict[str, list[str]],
 ) -> tuple[list[DimensionScore], list[tuple[int, str, set[str], set[str]]]]:
     """Per-label and per-dimension scores for dimensions the gold file codes."""
     dims: list[DimensionScore] = []
@@ -177,9 +161,21 @@ def score(
     return dims, wrong
 
 
-def evaluate(gold_path: Path, tagger: Tagger) -> EvalReport:
+def evaluate(gold_path: Path, tagger: Tagger, method: str = "tagger") -> EvalReport:
     """Tag the gold statements and score the tags against the hand-coding."""
-    gold = read_gold(gold_path)
+    return evaluate_statements(read_coded(gold_path), tagger, method)
+
+
+def compare_methods(gold_path: Path, taggers: dict[str, Tagger]) -> list[EvalReport]:
+    """One report per way of tagging (e.g. taxonomy, model, hybrid) on the same gold file."""
+    gold = read_coded(gold_path)
+    return [evaluate_statements(gold, tagger, method) for method, tagger in taggers.items()]
+
+
+def evaluate_statements(
+    gold: list[CodedStatement], tagger: Tagger, method: str = "tagger"
+) -> EvalReport:
+    """Tag coded statements and score the tags against their coding."""
     tagsets = list(tagger.tag_texts(g.text for g in gold))
     predicted = [{d: set(t.labels(d)) for d in DIMENSIONS} for t in tagsets]
     label_ids = {d: tagger.taxonomy.ids(d) for d in DIMENSIONS}
@@ -187,9 +183,9 @@ def evaluate(gold_path: Path, tagger: Tagger) -> EvalReport:
     misses = []
     for i, dim, missed, extra in wrong:
         ev = [
-            f"{e.label}: '{e.text}' ({e.term})"
+            f"{e.label}: '{e.text}' ({e.term or 'model'})"
             for e in tagsets[i].evidence
             if e.dimension == dim and e.label in extra
         ]
         misses.append(Miss(gold[i].id, gold[i].text, dim, sorted(missed), sorted(extra), ev))
-    return EvalReport(len(gold), dims, misses)
+    return EvalReport(len(gold), dims, misses, method)

@@ -8,6 +8,7 @@ from synth.cli import (
     eval,
     export,
     ingest,
+    learn,
     retag,
     search,
     sessions,
@@ -15,6 +16,7 @@ from synth.cli import (
     summarize,
     tag,
     taxonomy,
+    train,
     trends,
 )
 from synth.cli._util import app
@@ -25,6 +27,7 @@ COMMAND_MODULES = (
     eval,
     export,
     ingest,
+    learn,
     retag,
     search,
     sessions,
@@ -32,6 +35,7 @@ COMMAND_MODULES = (
     summarize,
     tag,
     taxonomy,
+    train,
     trends,
 )
 

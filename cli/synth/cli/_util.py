@@ -18,6 +18,7 @@ from synth import __version__
 from synth.errors import EXIT_USAGE, SynthError, TaxonomyError
 
 if TYPE_CHECKING:
+    from synth.pipeline.classifier import Classifier
     from synth.pipeline.tagging import Tagger
     from synth.store import Corpus
     from synth.taxonomy import Taxonomy
@@ -66,6 +67,13 @@ NoRedactOption = Annotated[
 ]
 TemplatesOption = Annotated[
     Path | None, typer.Option("--templates", help="Folder of templates.", show_default=False)
+]
+NoModelOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-model",
+        help="Tag with the taxonomy's terms only (without the trained classifier).",
+    ),
 ]
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback of errors.", hidden=True)
@@ -116,10 +124,24 @@ def load_taxonomy(path: Path | None) -> Taxonomy:
     return taxonomy.load(resources.taxonomy_path(path))
 
 
-def make_tagger(path: Path | None) -> Tagger:
+def make_tagger(path: Path | None, corpus: Path | None = None, model: bool = True) -> Tagger:
+    """The tagger of the commands: the taxonomy's terms and, unless ``model`` is False, the
+    classifier (the corpus's own after ``synth train``, else the shipped one; loaded when
+    the first statement is tagged)."""
     from synth.pipeline.tagging import Tagger
 
-    return Tagger(load_taxonomy(path))
+    return Tagger(load_taxonomy(path), classifier=make_classifier(corpus) if model else None)
+
+
+def make_classifier(corpus: Path | None, shipped: bool = False) -> Classifier:
+    """The classifier for a corpus (``shipped``: the one shipped with synth)."""
+    from synth import resources
+    from synth.pipeline.classifier import Classifier
+    from synth.store import default_corpus
+
+    if shipped:
+        return Classifier(resources.packaged("training/model"))
+    return Classifier(resources.model_dir(corpus or default_corpus()))
 
 
 def open_corpus(path: Path | None, create: bool = False, write: bool = False) -> Corpus:

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    NoModelOption,
     TaxonomyOption,
     app,
     err,
@@ -69,6 +70,7 @@ def ingest_cli(
         ),
     ] = 1,
     taxonomy: TaxonomyOption = None,
+    no_model: NoModelOption = False,
     debug: DebugOption = False,
 ) -> None:
     """Ingest workshop notes: parse, tag and store every statement."""
@@ -76,7 +78,7 @@ def ingest_cli(
 
     if not math.isfinite(max_size) or max_size <= 0:
         raise fail(f"--max-size {max_size}: give the largest file size in MB, a number above 0")
-    tagger = make_tagger(taxonomy)
+    tagger = make_tagger(taxonomy, corpus, model=not no_model)
     with open_corpus(corpus, create=True) as db:
         with Progress(
             TextColumn("[progress.description]{task.description}"),

@@ -9,6 +9,7 @@ import typer
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    NoModelOption,
     TaxonomyOption,
     app,
     handle_errors,
@@ -26,12 +27,14 @@ def retag_cli(
     ] = None,
     corpus: CorpusOption = None,
     taxonomy: TaxonomyOption = None,
+    no_model: NoModelOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Tag the stored statements again with the current taxonomy (no source files needed)."""
+    """Tag the stored statements again with the current taxonomy and classifier (after
+    'synth train', the corpus's own); no source files needed."""
     from synth.analysis.retag import retag
 
-    tagger = make_tagger(taxonomy)
+    tagger = make_tagger(taxonomy, corpus, model=not no_model)
     with open_corpus(corpus, write=True) as db:
         results = retag(db, tagger, sessions or [])
     for r in results:

@@ -70,6 +70,7 @@ def show_cli(
                     "group": s.group,
                     **{d: s.tags.labels(d) for d in DIMENSIONS},
                     "evidence": [e.as_dict() for e in s.tags.evidence],
+                    "model": s.tags.model_scores(),
                 }
                 for s in statements
             ],
@@ -91,10 +92,17 @@ def show_cli(
         tags = []
         for dim in DIMENSIONS:
             for lab in s.tags.labels(dim):
-                words = sorted(
-                    {e.text for e in s.tags.evidence if e.label == lab and e.dimension == dim}
+                words = list(
+                    dict.fromkeys(
+                        e.text for e in s.tags.evidence if e.label == lab and e.dimension == dim
+                    )
                 )
-                shown = escape(printable(", ".join(words)))
+                if s.tags.origin(dim, lab) == "model":
+                    # The classifier's tag: its score and the words that weighed most.
+                    why = f"model {s.tags.scores[(dim, lab)]:.2f}: {', '.join(words)}"
+                else:
+                    why = ", ".join(sorted(words))
+                shown = escape(printable(why))
                 tags.append(f"[bold]{escape(name(dim, lab))}[/] [dim]({shown})[/]")
         where = name("shifts", s.section_shift) if s.section_shift else (s.section or "")
         section = escape(printable(where))

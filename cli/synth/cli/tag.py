@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from synth.cli._util import (
+    CorpusOption,
     DebugOption,
+    NoModelOption,
     TagFormat,
     TaxonomyOption,
     app,
@@ -25,6 +27,8 @@ def _record(text: str, tags: TagSet) -> str:
     for dim in DIMENSIONS:
         obj[dim] = tags.labels(dim)
     obj["evidence"] = [e.as_dict() for e in tags.evidence]
+    if tags.scores:
+        obj["model"] = tags.model_scores()
     return json.dumps(obj, ensure_ascii=False)
 
 
@@ -57,9 +61,12 @@ def tag_cli(
         ),
     ] = False,
     taxonomy: TaxonomyOption = None,
+    corpus: CorpusOption = None,
+    no_model: NoModelOption = False,
     debug: DebugOption = False,
 ) -> None:
-    """Tag statements and print one JSON object per statement, in input order."""
+    """Tag statements and print one JSON object per statement, in input order; tags the
+    classifier added are listed under "model" with their scores."""
     if source == "-":
         text = sys.stdin.read()
     else:
@@ -70,7 +77,7 @@ def tag_cli(
             text = path.read_text(encoding="utf-8-sig")
         else:
             text = read_notes(path)
-    tagger = make_tagger(taxonomy)
+    tagger = make_tagger(taxonomy, corpus, model=not no_model)
     write = sys.stdout.write
     if lines:
         texts = [_line_text(line) for line in text.split("\n")]

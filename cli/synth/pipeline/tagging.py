@@ -1,5 +1,11 @@
 """Tagging statements against the taxonomy, with the evidence for every tag.
 
+The hybrid decision: the taxonomy's terms give the tags they match, with the words as
+evidence; the trained classifier (``synth.pipeline.classifier``), when there is one, adds
+the labels the words missed whose score reaches the label's threshold, with the words
+that weighed most as evidence; a label whose exclude (false friend) matched in the
+statement is never added, by terms or by the model.
+
 Words and stems are checked once per word type and cached, so the cost per token is a
 dictionary lookup; phrases go through spaCy's ``PhraseMatcher`` on lemmas and on
 lowercase forms. (spaCy ``Matcher`` patterns with ``REGEX`` were measured at a tenth of
@@ -15,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from synth.models import DIMENSIONS, Evidence, TagSet
+from synth.pipeline.classifier import TOP_WORDS, Classifier
 from synth.taxonomy import Label, Taxonomy, Term
 
 if TYPE_CHECKING:
@@ -39,6 +46,7 @@ class WordType:
     lemma: str
     space: bool
     hits: tuple[_Hit, ...]
+    is_word: bool = False  # has a letter: a word the classifier reads
 
 
 def _word_hits(term: Term, lower: str, lemma: str, text: str) -> bool:
@@ -62,9 +70,19 @@ def _has_letter(text: str) -> bool:
 
 
 class Tagger:
-    """Tags statements (spaCy spans) with labels of the three dimensions."""
+    """Tags statements (spaCy spans) with labels of the three dimensions.
 
-    def __init__(self, taxonomy: Taxonomy, nlp: Language | None = None) -> None:
+    With a ``classifier`` the tags are hybrid (see the module's docstring); with
+    ``terms=False`` the classifier alone tags (for comparing the two in ``synth eval``).
+    """
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        nlp: Language | None = None,
+        classifier: Classifier | None = None,
+        terms: bool = True,
+    ) -> None:
         from spacy.attrs import ORTH
         from spacy.matcher import PhraseMatcher
 
@@ -75,6 +93,8 @@ class Tagger:
         self._heading_cache: dict[str, str | None] = {}
         self._orth = ORTH
         self.taxonomy = taxonomy
+        self.classifier = classifier
+        self.terms = terms
         self.nlp: Language = nlp if nlp is not None else nlp_module.pipeline()
         self._order = {
             (d, label.id): i for d in DIMENSIONS for i, label in enumerate(taxonomy.labels(d))
@@ -156,8 +176,9 @@ class Tagger:
     def _new_type(self, doc: Doc, i: int, orth: int) -> WordType:
         token = doc[i]
         text, lower, lemma = token.text, token.lower_, token.lemma_
-        hits = self._token_hits(text, lower, lemma) if _has_letter(text) else ()
-        word = WordType(text, lower, lemma, token.is_space, hits)
+        is_word = _has_letter(text)
+        hits = self._token_hits(text, lower, lemma) if is_word else ()
+        word = WordType(text, lower, lemma, token.is_space, hits, is_word)
         self._types[orth] = word
         return word
 
@@ -171,6 +192,17 @@ class Tagger:
 
         ``types`` are ``word_types(doc)`` when the caller has them already.
         """
+        if types is None:
+            types = self.word_types(doc)
+        results, excluded = self._term_tags(doc, spans, types)
+        if self.classifier is not None:
+            self._add_model_tags([(doc, span, types) for span in spans], results, excluded)
+        return results
+
+    def _term_tags(
+        self, doc: Doc, spans: Sequence[tuple[int, int]], types: Sequence[WordType]
+    ) -> tuple[list[TagSet], list[set[tuple[str, str]]]]:
+        """The terms' tags of each span, and the labels whose excludes matched in it."""
         phrase_matches: list[tuple[int, int, str]] = []
         strings = self.nlp.vocab.strings
         for matcher in (self._lower_matcher, self._lemma_matcher):
@@ -178,32 +210,101 @@ class Tagger:
                 phrase_matches.append((start, end, strings[match_id]))
         phrase_matches = sorted(set(phrase_matches))
         phrase_starts = [m[0] for m in phrase_matches]
-        if types is None:
-            types = self.word_types(doc)
         word_hits = [(i, t.hits) for i, t in enumerate(types) if t.hits]
         hit_positions = [i for i, _ in word_hits]
         results: list[TagSet] = []
+        excluded: list[set[tuple[str, str]]] = []
         # Each span takes the matches inside it by bisection: a paragraph of many
         # sentences would otherwise scan every match of the paragraph for each one.
         for span_start, span_end in spans:
-            results.append(
-                self._tag_span(
-                    doc,
-                    span_start,
-                    span_end,
-                    phrase_matches[
-                        bisect_left(phrase_starts, span_start) : bisect_left(
-                            phrase_starts, span_end
-                        )
-                    ],
-                    word_hits[
-                        bisect_left(hit_positions, span_start) : bisect_left(
-                            hit_positions, span_end
-                        )
-                    ],
-                )
+            if not self.terms:
+                results.append(TagSet())
+                excluded.append(set())
+                continue
+            tags, span_excluded = self._tag_span(
+                doc,
+                span_start,
+                span_end,
+                phrase_matches[
+                    bisect_left(phrase_starts, span_start) : bisect_left(phrase_starts, span_end)
+                ],
+                word_hits[
+                    bisect_left(hit_positions, span_start) : bisect_left(hit_positions, span_end)
+                ],
             )
-        return results
+            results.append(tags)
+            excluded.append(span_excluded)
+        return results, excluded
+
+    def _add_model_tags(
+        self,
+        items: Sequence[tuple[Doc, tuple[int, int], Sequence[WordType]]],
+        results: list[TagSet],
+        excluded: list[set[tuple[str, str]]],
+    ) -> None:
+        """Add the labels the classifier scores at or above their thresholds to each
+        statement (a doc's span and its word types; all scored in one batch), unless the
+        terms gave them already or an exclude matched."""
+        assert self.classifier is not None
+        classifier = self.classifier
+        positions = [[i for i in range(s, e) if types[i].is_word] for _, (s, e), types in items]
+        known = classifier.known_rows
+        new = {
+            types[i].lemma
+            for (_, _, types), p in zip(items, positions, strict=True)
+            for i in p
+            if types[i].lemma not in known
+        }
+        if new:
+            classifier.rows(new)
+        rows = [
+            [known[types[i].lemma] for i in p]
+            for (_, _, types), p in zip(items, positions, strict=True)
+        ]
+        probabilities = classifier.scores(rows)
+        above = probabilities >= classifier.thresholds
+        labels = classifier.labels
+        for k, j in zip(*above.nonzero(), strict=True):
+            dim, label = labels[j]
+            tags = results[k]
+            if (dim, label) not in self._order or label in tags.labels(dim):
+                continue
+            if (dim, label) in excluded[k]:
+                continue
+            tags.labels(dim).append(label)
+            tags.labels(dim).sort(key=lambda x, d=dim: self._order[(d, x)])
+            tags.scores[(dim, label)] = round(float(probabilities[k, j]), 3)
+            doc, (span_start, _), _ = items[k]
+            tags.evidence.extend(
+                self._model_evidence(doc, span_start, positions[k], rows[k], dim, label, j)
+            )
+
+    def _model_evidence(
+        self,
+        doc: Doc,
+        span_start: int,
+        positions: list[int],
+        rows: list[int],
+        dim: str,
+        label: str,
+        label_index: int,
+    ) -> list[Evidence]:
+        """The words that pushed a model tag's score most (positive weight), in text order."""
+        assert self.classifier is not None
+        weights = self.classifier.weights(rows, label_index)
+        best: dict[str, tuple[float, int]] = {}
+        for i, w in zip(positions, weights, strict=True):
+            lower = doc[i].lower_
+            if w > 0 and (lower not in best or w > best[lower][0]):
+                best[lower] = (w, i)
+        top = sorted(best.values(), reverse=True)[:TOP_WORDS]
+        base = doc[span_start].idx
+        out = []
+        for _w, i in sorted(top, key=lambda x: x[1]):
+            token = doc[i]
+            start = token.idx - base
+            out.append(Evidence(dim, label, "", token.text, start, start + len(token.text)))
+        return out
 
     def _tag_span(
         self,
@@ -212,8 +313,9 @@ class Tagger:
         span_end: int,
         phrase_matches: list[tuple[int, int, str]],
         word_hits: list[tuple[int, tuple[_Hit, ...]]],
-    ) -> TagSet:
-        """The tags of one span from the matches starting inside it."""
+    ) -> tuple[TagSet, set[tuple[str, str]]]:
+        """The tags of one span from the matches starting inside it, and the labels whose
+        excludes matched in it."""
         positive: list[
             tuple[int, int, str, str, str]
         ] = []  # (tok_start, tok_end, dim, label, term)
@@ -233,8 +335,9 @@ class Tagger:
                 else:
                     positive.append((i, i + 1, hit.dimension, hit.label, hit.term))
         tags = TagSet()
+        excluded_labels = {(dim, label) for dim, label, _ in excluded}
         if not positive:
-            return tags
+            return tags, excluded_labels
         base = doc[span_start].idx
         evidence: list[Evidence] = []
         seen: set[tuple[str, str]] = set()
@@ -259,7 +362,7 @@ class Tagger:
             )
             getattr(tags, dim).extend(labels)
         tags.evidence = evidence
-        return tags
+        return tags, excluded_labels
 
     def classify_heading(self, heading: str) -> str | None:
         """``classify_heading`` for this tagger's taxonomy, cached per heading text."""
@@ -269,9 +372,32 @@ class Tagger:
         return cache[heading]
 
     def tag_texts(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[TagSet]:
-        """Tag each text as one statement."""
+        """Tag each text as one statement (the classifier scores a batch at a time)."""
+        if self.classifier is None:
+            for doc in self.nlp.pipe(texts, batch_size=batch_size):
+                yield self.tag_doc(doc, [(0, len(doc))])[0]
+            return
+        batch: list[Doc] = []
         for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            yield self.tag_doc(doc, [(0, len(doc))])[0]
+            batch.append(doc)
+            if len(batch) == batch_size:
+                yield from self._tag_batch(batch)
+                batch = []
+        yield from self._tag_batch(batch)
+
+    def _tag_batch(self, docs: list[Doc]) -> list[TagSet]:
+        """Tags of docs of one statement each: terms per doc, the classifier on all at once."""
+        results: list[TagSet] = []
+        excluded: list[set[tuple[str, str]]] = []
+        items: list[tuple[Doc, tuple[int, int], Sequence[WordType]]] = []
+        for doc in docs:
+            types = self.word_types(doc)
+            tags, blocked = self._term_tags(doc, [(0, len(doc))], types)
+            results.extend(tags)
+            excluded.extend(blocked)
+            items.append((doc, (0, len(doc)), types))
+        self._add_model_tags(items, results, excluded)
+        return results
 
     def tag_text(self, text: str) -> TagSet:
         return next(self.tag_texts([text]))

@@ -19,10 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from synth.errors import StoreError, os_error_reason
-from synth.models import DIMENSIONS, Evidence, Session, Statement, TagSet
+from synth.models import DIMENSIONS, CodedStatement, Evidence, Session, Statement, TagSet
 from synth.redact import index_lemmas, redact
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 DEFAULT_CORPUS = Path("corpus") / "synth.db"
 
 _MIGRATIONS: dict[int, str] = {
@@ -139,6 +139,22 @@ _MIGRATIONS: dict[int, str] = {
         VALUES (new.id, synth_mask(new.text), synth_mask_lemmas(new.lemmas));
     END;
     """,
+    # Tags the trained classifier added keep its score (NULL: the taxonomy's terms gave
+    # the tag), a number rather than a field repeated in every evidence JSON. Examples are
+    # the facilitator's corrections (synth learn): a statement and its labels per
+    # dimension as space-separated ids, NULL for a dimension the file did not code.
+    6: """
+    ALTER TABLE tags ADD COLUMN score REAL;
+    CREATE TABLE examples (
+        id INTEGER PRIMARY KEY,
+        text TEXT NOT NULL UNIQUE,
+        shifts TEXT,
+        concepts TEXT,
+        factors TEXT,
+        source TEXT NOT NULL,
+        added_at TEXT NOT NULL
+    );
+    """,
 }
 
 # Statements written per executemany: large enough to be fast, small enough that a
@@ -177,10 +193,12 @@ def _statements(script: str) -> Iterator[str]:
 
 
 # A statement as the values stored for it: its columns (``RECORD_COLUMNS``) and its tags as
-# (dimension, label, evidence JSON). Plain tuples: ingest workers build them and the
-# storing process takes them as they are (rebuilding dataclasses from a worker's results
-# and encoding the evidence took it longer than storing them, cProfile of --jobs 2).
-StatementRecord = tuple[tuple[object, ...], list[tuple[str, str, str]]]
+# (dimension, label, evidence JSON, classifier score or None). Plain tuples: ingest workers
+# build them and the storing process takes them as they are (rebuilding dataclasses from a
+# worker's results and encoding the evidence took it longer than storing them, cProfile of
+# --jobs 2).
+TagRecord = tuple[str, str, str, float | None]
+StatementRecord = tuple[tuple[object, ...], list[TagRecord]]
 RECORD_COLUMNS = (
     "text",
     "kind",
@@ -204,13 +222,15 @@ _INSERT_STATEMENT = (
 )
 
 
-def tag_records(tags: TagSet) -> list[tuple[str, str, str]]:
-    """(dimension, label, evidence as JSON) for each label of a tag set."""
-    records: list[tuple[str, str, str]] = []
+def tag_records(tags: TagSet) -> list[TagRecord]:
+    """(dimension, label, evidence as JSON, classifier score) for each label of a tag set."""
+    records: list[TagRecord] = []
     for dim in DIMENSIONS:
         for label in tags.labels(dim):
             ev = [e.as_dict() for e in tags.evidence if e.dimension == dim and e.label == label]
-            records.append((dim, label, json.dumps(ev, ensure_ascii=False)))
+            records.append(
+                (dim, label, json.dumps(ev, ensure_ascii=False), tags.scores.get((dim, label)))
+            )
     return records
 
 
@@ -469,8 +489,8 @@ class Corpus:
             (rows[0][0], rows[-1][0]),
         )
         db.executemany(
-            "INSERT INTO tags (statement_id, session_id, dimension, label, evidence)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO tags (statement_id, session_id, dimension, label, evidence, score)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             tag_rows,
         )
         rows.clear()
@@ -481,8 +501,8 @@ class Corpus:
         db: sqlite3.Connection, statement_id: int, session_id: str, tags: TagSet
     ) -> None:
         db.executemany(
-            "INSERT INTO tags (statement_id, session_id, dimension, label, evidence)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO tags (statement_id, session_id, dimension, label, evidence, score)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             [(statement_id, session_id, *tag) for tag in tag_records(tags)],
         )
 
@@ -495,6 +515,43 @@ class Corpus:
                 self._insert_tags(db, statement_id, session_id, tags)
                 n += 1
         return n
+
+    # --- examples (the facilitator's corrections) ----------------------------------------
+
+    def add_examples(self, examples: Iterable[CodedStatement], source: str) -> tuple[int, int]:
+        """Store coded statements as training examples, in one transaction; a text stored
+        before gets the new labels. Returns (added, updated)."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        added = updated = 0
+        with self.transaction() as db:
+            for ex in examples:
+                cells = [
+                    " ".join(sorted(ex.labels[d])) if d in ex.labels else None for d in DIMENSIONS
+                ]
+                known = db.execute("SELECT 1 FROM examples WHERE text = ?", (ex.text,)).fetchone()
+                db.execute(
+                    "INSERT INTO examples (text, shifts, concepts, factors, source, added_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(text) DO UPDATE SET"
+                    " shifts = excluded.shifts, concepts = excluded.concepts,"
+                    " factors = excluded.factors, source = excluded.source,"
+                    " added_at = excluded.added_at",
+                    (ex.text, *cells, source, now),
+                )
+                if known:
+                    updated += 1
+                else:
+                    added += 1
+        return added, updated
+
+    def examples(self) -> list[CodedStatement]:
+        """The stored training examples, oldest first."""
+        out: list[CodedStatement] = []
+        for r in self.db.execute(
+            "SELECT id, text, shifts, concepts, factors FROM examples ORDER BY id"
+        ):
+            labels = {d: set(str(r[d]).split()) for d in DIMENSIONS if r[d] is not None}
+            out.append(CodedStatement(f"example-{r['id']}", str(r["text"]), labels, "corpus"))
+        return out
 
     def delete_session(self, session_id: str) -> None:
         with self.transaction() as db:
@@ -547,12 +604,14 @@ class Corpus:
         ).fetchall()
         tags: dict[int, TagSet] = {}
         for t in self.db.execute(
-            "SELECT statement_id, dimension, label, evidence FROM tags WHERE session_id = ?",
+            "SELECT statement_id, dimension, label, evidence, score FROM tags WHERE session_id = ?",
             (session_id,),
         ):
             ts = tags.setdefault(int(t["statement_id"]), TagSet())
             ts.labels(t["dimension"]).append(t["label"])
             ts.evidence.extend(Evidence(**e) for e in json.loads(t["evidence"]))
+            if t["score"] is not None:
+                ts.scores[(t["dimension"], t["label"])] = float(t["score"])
         out: list[Statement] = []
         for r in rows:
             out.append(

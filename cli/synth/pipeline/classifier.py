@@ -1,0 +1,193 @@
+"""The trained classifier beside the taxonomy: a spaCy ``textcat_multilabel`` over lemmas.
+
+The model is spaCy's bag of words (``TextCatBOW``, unigrams) trained by ``spacy train``
+(``training/textcat.cfg``) on docs whose words are the statements' lemmas, so "lyssnar",
+"lyssnade" and "lyssna" share one feature. Such a model is linear: the score of a label is
+``sigmoid(bias + sum of the weights of the statement's lemmas)``. The weights are read
+once per lemma from the component's own predict on one-word docs, all new lemmas of a
+batch in one call, and a statement then costs a sum over its words (no Doc is built per
+statement); the same weights name the words that weighed most for a label.
+
+The pipeline is loaded on first use, so commands that do not tag never load it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy
+
+from synth.errors import ResourceError
+from synth.models import DIMENSIONS
+
+COMPONENT = "textcat_multilabel"
+THRESHOLDS_FILE = "thresholds.json"
+# Words shown as the evidence of a model tag.
+TOP_WORDS = 3
+
+
+def label_name(dimension: str, label: str) -> str:
+    """The classifier's name of a taxonomy label: ``dimension/label``."""
+    return f"{dimension}/{label}"
+
+
+def split_label(name: str) -> tuple[str, str]:
+    dimension, _, label = name.partition("/")
+    return dimension, label
+
+
+def is_word(text: str) -> bool:
+    """Whether a token counts as a word for the classifier (has a letter)."""
+    return any(ch.isalpha() for ch in text)
+
+
+def read_thresholds(path: Path) -> dict[str, float]:
+    """Per-label thresholds of a model folder; null (the model adds nothing) reads as inf."""
+    file = path / THRESHOLDS_FILE
+    if not file.exists():
+        return {}
+    data = json.loads(file.read_text(encoding="utf-8"))
+    return {str(k): math.inf if v is None else float(v) for k, v in data.items()}
+
+
+def write_thresholds(path: Path, thresholds: dict[str, float]) -> None:
+    data = {k: None if math.isinf(v) else round(v, 3) for k, v in sorted(thresholds.items())}
+    (path / THRESHOLDS_FILE).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+class Classifier:
+    """A trained model folder, loaded lazily; scores statements given as lemma lists."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._loaded = False
+        self._vocab: Any = None
+        self._linear: Any = None  # the component's model without its logistic output
+        self._labels: list[tuple[str, str]] = []
+        self._bias = numpy.zeros(0, dtype=numpy.float32)
+        self._thresholds = numpy.zeros(0, dtype=numpy.float32)
+        # One row of label weights per lemma seen; row 0 is all zeros (no words).
+        self._rows: dict[str, int] = {}
+        self._weights = numpy.zeros((1, 0), dtype=numpy.float32)
+
+    def __reduce__(self) -> tuple[Any, tuple[Path]]:
+        # Worker processes get the folder and load the model themselves.
+        return (Classifier, (self.path,))
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        import spacy
+
+        try:
+            nlp = spacy.load(self.path)
+        except (OSError, ValueError) as exc:
+            raise ResourceError(
+                f"{self.path}: not a trained synth model ({exc}); run 'synth train' again"
+            ) from exc
+        if COMPONENT not in nlp.pipe_names:
+            raise ResourceError(f"{self.path}: the model has no {COMPONENT}; run 'synth train'")
+        pipe: Any = nlp.get_pipe(COMPONENT)
+        arch = nlp.config["components"][COMPONENT]["model"]
+        if (
+            not str(arch.get("@architectures", "")).startswith("spacy.TextCatBOW")
+            or int(arch.get("ngram_size", 0)) != 1
+        ):
+            raise ResourceError(
+                f"{self.path}: synth reads a unigram bag-of-words {COMPONENT} "
+                "(training/textcat.cfg); train the model with that config"
+            )
+        linear = pipe.model.layers[0]
+        sparse = next(node for node in linear.walk() if node.name == "sparse_linear")
+        self._vocab = nlp.vocab
+        self._linear = linear
+        self._labels = [split_label(name) for name in pipe.labels]
+        self._bias = numpy.asarray(sparse.get_param("b"), dtype=numpy.float32).copy()
+        self._weights = numpy.zeros((1, len(self._labels)), dtype=numpy.float32)
+        self._loaded = True
+        self.set_thresholds(read_thresholds(self.path))
+
+    @property
+    def labels(self) -> list[tuple[str, str]]:
+        """(dimension, label) of each output, in the model's order."""
+        self._load()
+        return self._labels
+
+    @property
+    def thresholds(self) -> numpy.ndarray[Any, Any]:
+        self._load()
+        return self._thresholds
+
+    def set_thresholds(self, thresholds: dict[str, float]) -> None:
+        """Use these thresholds (by ``dimension/label``; 0.5 for a label not given)."""
+        self._load()
+        self._thresholds = numpy.array(
+            [thresholds.get(label_name(d, lab), 0.5) for d, lab in self._labels],
+            dtype=numpy.float64,
+        )
+
+    @property
+    def known_rows(self) -> dict[str, int]:
+        """Lemma → weight row of the lemmas read so far (``rows`` adds new ones)."""
+        self._load()
+        return self._rows
+
+    def rows(self, lemmas: Iterable[str]) -> list[int]:
+        """The weight row of each lemma; new lemmas are read in one predict call."""
+        self._load()
+        rows = self._rows
+        wanted = list(lemmas)
+        new = [w for w in dict.fromkeys(wanted) if w not in rows]
+        if new:
+            from spacy.tokens import Doc
+
+            docs = [Doc(self._vocab, words=[w]) for w in new]
+            logits = numpy.asarray(self._linear.predict(docs), dtype=numpy.float32)
+            start = len(self._weights)
+            self._weights = numpy.vstack([self._weights, logits - self._bias])
+            for i, w in enumerate(new):
+                rows[w] = start + i
+        return [rows[w] for w in wanted]
+
+    def scores(self, statements: Sequence[Sequence[int]]) -> numpy.ndarray[Any, Any]:
+        """Label probabilities (statements × labels) from each statement's weight rows."""
+        self._load()
+        if not statements:
+            return numpy.zeros((0, len(self._labels)))
+        # One reduceat over all statements; each starts with the zero row 0, so that a
+        # statement without words still has a segment.
+        flat: list[int] = []
+        starts: list[int] = []
+        for rows in statements:
+            starts.append(len(flat))
+            flat.append(0)
+            flat.extend(rows)
+        sums = numpy.add.reduceat(self._weights[flat], starts, axis=0)
+        logits = self._bias.astype(numpy.float64) + sums
+        out: numpy.ndarray[Any, Any] = 1.0 / (1.0 + numpy.exp(-logits))
+        return out
+
+    def weights(self, rows: Sequence[int], label_index: int) -> list[float]:
+        """How much each word (by its row) pushed the score of one label."""
+        return [float(self._weights[r, label_index]) for r in rows]
+
+    def score_lemmas(self, statements: Iterable[Sequence[str]]) -> numpy.ndarray[Any, Any]:
+        """Label probabilities of statements given as their lemmas (words only)."""
+        lists = [list(s) for s in statements]
+        return self.scores([self.rows(s) for s in lists])
+
+    def label_sets(self, probabilities: numpy.ndarray[Any, Any]) -> list[dict[str, set[str]]]:
+        """The labels at or above their thresholds, per statement and dimension."""
+        chosen = probabilities >= self.thresholds
+        out: list[dict[str, set[str]]] = []
+        for row in chosen:
+            labels: dict[str, set[str]] = {d: set() for d in DIMENSIONS}
+            for j in numpy.flatnonzero(row):
+                dim, lab = self._labels[j]
+                labels[dim].add(lab)
+            out.append(labels)
+        return out

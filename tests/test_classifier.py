@@ -1,0 +1,239 @@
+"""The trained classifier beside the taxonomy: hybrid tags, their origin, learning, training."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from synth import resources
+from synth.models import CodedStatement
+from synth.pipeline.classifier import Classifier, label_name
+from synth.pipeline.tagging import Tagger
+from synth.taxonomy import Taxonomy
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Classifier:
+    return Classifier(resources.packaged("training/model"))
+
+
+def test_scores_are_those_of_spacys_own_textcat(shipped: Classifier) -> None:
+    import spacy
+    from spacy.tokens import Doc
+
+    statements = [
+        ["ingen", "lyssna", "på", "vad", "jag", "säga"],
+        ["jag", "vilja", "inte", "behöva", "berätta", "allt", "igen"],
+        ["parkering", "kosta", "tjugo", "krona"],
+    ]
+    nlp = spacy.load(shipped.path)
+    names = nlp.get_pipe("textcat_multilabel").labels  # type: ignore[attr-defined]
+    docs = nlp.pipe([Doc(nlp.vocab, words=words) for words in statements])
+    expected = [[doc.cats[n] for n in names] for doc in docs]
+    got = shipped.score_lemmas(statements)
+    assert abs(got - expected).max() < 1e-5
+
+
+def test_every_label_of_the_taxonomy_has_a_threshold(
+    shipped: Classifier, taxonomy: Taxonomy
+) -> None:
+    names = {label_name(d, lab) for d, lab in shipped.labels}
+    for dim in ("shifts", "concepts", "factors"):
+        for label in taxonomy.labels(dim):
+            assert label_name(dim, label.id) in names
+    thresholds = json.loads((shipped.path / "thresholds.json").read_text(encoding="utf-8"))
+    assert set(thresholds) == names
+
+
+def test_model_tags_carry_their_score_and_the_words_that_weighed_most(
+    taxonomy: Taxonomy,
+) -> None:
+    classifier = Classifier(resources.packaged("training/model"))
+    classifier.set_thresholds({label_name(d, lab): 0.0 for d, lab in classifier.labels})
+    text = "Ingen lyssnar på vad jag säger när jag ringer."
+    tags = Tagger(taxonomy, classifier=classifier).tag_text(text)
+    model_tags = [(d, lab) for d, lab in tags.pairs() if tags.origin(d, lab) == "model"]
+    assert model_tags
+    for dim, label in model_tags:
+        assert 0.0 <= tags.scores[(dim, label)] <= 1.0
+        words = [e for e in tags.evidence if (e.dimension, e.label) == (dim, label)]
+        for e in words:
+            assert e.term == ""
+            assert text[e.start : e.end] == e.text
+
+
+def test_a_false_friend_keeps_the_model_from_adding_its_label(taxonomy: Taxonomy) -> None:
+    # "respektive" is an exclude of respekt-jamlikhet: even a model that adds every label
+    # (thresholds 0) must not add that one.
+    classifier = Classifier(resources.packaged("training/model"))
+    classifier.set_thresholds({label_name(d, lab): 0.0 for d, lab in classifier.labels})
+    tags = Tagger(taxonomy, classifier=classifier).tag_text(
+        "Kommunen och regionen har respektive ansvar för hemsjukvården."
+    )
+    assert "respekt-jamlikhet" not in tags.concepts
+    assert tags.scores  # the model did add the others
+
+
+def test_terms_keep_their_evidence_in_the_hybrid(taxonomy: Taxonomy) -> None:
+    classifier = Classifier(resources.packaged("training/model"))
+    tags = Tagger(taxonomy, classifier=classifier).tag_text("Fler och bättre SIP")
+    assert "samordning" in tags.shifts
+    assert tags.origin("shifts", "samordning") == "terms"
+    assert any(e.term and e.text == "SIP" for e in tags.evidence)
+
+
+def test_tag_command_lists_the_models_tags_with_scores(run: Any) -> None:
+    text = "Ingen lyssnar på vad jag säger.\nFler och bättre SIP\n"
+    with_model = run("tag", "--lines", "-", input=text)
+    without = run("tag", "--lines", "-", "--no-model", input=text)
+    assert with_model.exit_code == 0 and without.exit_code == 0
+    for line in without.output.splitlines():
+        assert "model" not in json.loads(line)
+    for line in with_model.output.splitlines():
+        obj = json.loads(line)
+        for name, score in obj.get("model", {}).items():
+            dim, _, label = name.partition("/")
+            assert label in obj[dim] and 0 < score <= 1
+
+
+def test_eval_reports_taxonomy_model_and_hybrid_side_by_side(run: Any) -> None:
+    probe = Path(__file__).parent / "data" / "probe-gold.jsonl"
+    result = run("eval", probe, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert list(data["methods"]) == ["taxonomy", "model", "hybrid"]
+    for scores in data["methods"].values():
+        assert set(scores) == {"shifts", "concepts"}
+        assert {"micro_precision", "micro_recall", "micro_f1", "macro_f1", "kappa"} <= set(
+            scores["shifts"]
+        )
+    table = run("eval", probe)
+    for method in ("taxonomy", "model", "hybrid"):
+        assert method in table.output
+
+
+def _small_splits(texts: dict[str, list[str]]) -> dict[str, list[CodedStatement]]:
+    """A tiny shipped corpus: statements on listening (person-relation) and on waiting."""
+    out: dict[str, list[CodedStatement]] = {}
+    for split, lines in texts.items():
+        out[split] = [
+            CodedStatement(
+                f"{split}-{i}",
+                line,
+                {"shifts": {"person-relation"} if "lyssna" in line else set(), "concepts": set()},
+            )
+            for i, line in enumerate(lines)
+        ]
+    return out
+
+
+SMALL = {
+    "train": [
+        "ingen lyssnar på mig",
+        "de lyssnade inte",
+        "personalen lyssnar aldrig",
+        "jag väntade länge på bussen",
+        "kaffet var kallt",
+        "de borde lyssna mer",
+    ]
+    * 3,
+    "dev": ["hon lyssnar inte på mamma", "bussen var sen", "ingen lyssnade på oss"],
+    "test": [],
+}
+
+
+def test_learn_then_train_gives_the_corpus_a_model_of_its_own(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from synth import training
+
+    monkeypatch.setattr(training, "shipped_splits", lambda: _small_splits(SMALL))
+    db = tmp_path / "notes.db"
+    corrections = tmp_path / "rättat.csv"
+    corrections.write_text(
+        "\ufeffsession;position;text;shifts;concepts;factors\r\n"
+        "s1;1;Ingen lyssnar på vad pappa säger;person-relation;;\r\n"
+        "s1;2;Bussen gick för tidigt;;;\r\n",
+        encoding="utf-8",
+    )
+    learnt = run("learn", corrections, "--corpus", db)
+    assert learnt.exit_code == 0, learnt.output
+    assert "2 new" in learnt.output
+    again = run("learn", corrections, "--corpus", db)
+    assert "0 new and 2 corrected" in again.output
+
+    trained = run("train", "--corpus", db)
+    assert trained.exit_code == 0, trained.output
+    model = resources.corpus_model_dir(db)
+    assert (model / "config.cfg").exists() and (model / "thresholds.json").exists()
+    assert resources.model_dir(db) == model
+
+    report = run("eval", tmp_path / "gold.jsonl", "--corpus", db, "--format", "json")
+    assert report.exit_code == 2  # no such file: the message names it
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        json.dumps({"text": "Ingen lyssnar på mig", "shifts": ["person-relation"]}) + "\n",
+        encoding="utf-8",
+    )
+    report = run("eval", gold, "--corpus", db, "--format", "json")
+    methods = json.loads(report.output)["methods"]
+    assert {"hybrid (shipped)", "hybrid (corpus)"} <= set(methods)
+
+
+def test_learn_refuses_an_unknown_label_and_stores_nothing(run: Any, tmp_path: Path) -> None:
+    db = tmp_path / "notes.db"
+    bad = tmp_path / "rättat.jsonl"
+    bad.write_text(
+        json.dumps({"text": "Fler och bättre SIP", "shifts": ["samordning"]})
+        + "\n"
+        + json.dumps({"text": "Något annat", "concepts": ["nosuch"]})
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run("learn", bad, "--corpus", db)
+    assert result.exit_code == 2
+    assert str(bad) in result.output and "nosuch" in result.output
+    from synth.store import Corpus
+
+    with Corpus(db) as corpus:
+        assert corpus.examples() == []
+
+
+def test_train_without_examples_says_what_to_run(run: Any, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.db"
+    from synth.store import Corpus
+
+    Corpus(empty).close()
+    result = run("train", "--corpus", empty)
+    assert result.exit_code == 2
+    assert "synth learn" in result.output
+
+
+def test_model_tags_are_stored_and_shown_with_their_score(
+    run: Any, tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    from synth.models import Session, Statement
+    from synth.store import Corpus
+
+    classifier = Classifier(resources.packaged("training/model"))
+    classifier.set_thresholds({label_name(d, lab): 0.0 for d, lab in classifier.labels})
+    text = "Ingen lyssnar på vad jag säger."
+    tags = Tagger(taxonomy, classifier=classifier).tag_text(text)
+    st = Statement(text, "a.txt", 1, 1, 0, len(text), "bullet", position=1, tags=tags)
+    db = tmp_path / "c.db"
+    with Corpus(db) as corpus:
+        corpus.write_session(
+            Session("s", "S", None, "other", ["a.txt"]),
+            "h",
+            [("a.txt", "a.txt", "x", text)],
+            [(0, st)],
+        )
+        (stored,) = corpus.statements("s")
+    assert stored.tags.scores == tags.scores
+    shown = run("show", "s", "--corpus", db)
+    assert "model 0." in shown.output
+    as_json = json.loads(run("show", "s", "--corpus", db, "--format", "json").output)
+    assert as_json["statements"][0]["model"] == tags.model_scores()
