@@ -383,3 +383,33 @@ def test_reading_commands_never_write_the_corpus(run: Any, tmp_path: Path) -> No
         assert [s.id for s in db.sessions()] == ["n"]
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             db.delete_session("n")
+
+
+def test_a_large_file_tagged_while_it_is_stored_gives_the_same_statements(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from synth import ingest as ingesting
+
+    notes = big_notes(tmp_path / "stor.txt", 2500)
+
+    def stored(corpus: Path) -> list[tuple[object, ...]]:
+        assert run("ingest", notes, "--corpus", corpus).exit_code == 0
+        with Corpus(corpus) as db:
+            (session,) = db.sessions()
+            return [
+                (s.text, s.char_start, s.char_end, s.lemmas, s.tags.pairs())
+                for s in db.statements(session.id)
+            ]
+
+    eager = stored(tmp_path / "eager.db")
+    monkeypatch.setattr(ingesting, "LAZY_CHARS", 0)
+    spooled: list[int] = []
+    spool = ingesting._spool
+
+    def counting(records: Any, batch: int = 2000) -> Any:
+        spooled.append(1)
+        return spool(records, batch)
+
+    monkeypatch.setattr(ingesting, "_spool", counting)
+    assert stored(tmp_path / "lazy.db") == eager
+    assert spooled == [1] and len(eager) == 2500

@@ -7,12 +7,14 @@ import functools
 import hashlib
 import itertools
 import os
+import pickle
 import re
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from synth.errors import InputError, StoreError, SynthError
 from synth.models import KINDS, Heading, Session
@@ -236,12 +238,21 @@ def ingest(
     return report
 
 
+# Notes larger than this are tagged while they are stored (see _spool), not all at once.
+LAZY_CHARS = 2_000_000
+
+
 def read_and_parse(
-    path: Path, tagger: Tagger, known: set[str], max_bytes: int = reading.DEFAULT_MAX_BYTES
+    path: Path,
+    tagger: Tagger,
+    known: set[str],
+    max_bytes: int = reading.DEFAULT_MAX_BYTES,
+    lazy: bool = False,
 ) -> ParsedSource:
-    """Read one notes file and parse it into tagged statements; raises ``InputError``."""
+    """Read one notes file and parse it into tagged statements; raises ``InputError``.
+    With ``lazy`` a large file's statements are left to be tagged as they are taken."""
     text = reading.read_notes(path, max_bytes=max_bytes)
-    source = parse_source(text, path.name, tagger, known)
+    source = parse_source(text, path.name, tagger, known, lazy=lazy and len(text) > LAZY_CHARS)
     # The resolved path identifies the session's source for --replace.
     source.path = str(path.resolve())
     return source
@@ -253,7 +264,7 @@ def _parse_files(
     """For each file in order, a call that returns its parsed source or raises its error."""
     if jobs <= 1 or len(files) < 2:
         for path in files:
-            yield functools.partial(read_and_parse, path, tagger, known, max_bytes)
+            yield functools.partial(read_and_parse, path, tagger, known, max_bytes, lazy=True)
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -318,9 +329,33 @@ def _records(source: ParsedSource) -> Iterator[StatementRecord]:
     """The source's statements as the store keeps them."""
     if source.records is not None:
         yield from source.records
+    elif source.pending is not None:
+        for st in source.pending:
+            yield statement_record(st)
     else:
         for st in source.statements:
             yield statement_record(st)
+
+
+def _spool(records: Iterable[StatementRecord], batch: int = 2000) -> Iterator[StatementRecord]:
+    """Take every record now, into an anonymous temporary file (owner-only, gone when
+    closed or when the process ends), and give them back a batch at a time."""
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 -- closed by _unspool
+    it = iter(records)
+    while chunk := list(itertools.islice(it, batch)):
+        pickle.dump(chunk, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    return _unspool(spool)
+
+
+def _unspool(spool: IO[bytes]) -> Iterator[StatementRecord]:
+    with spool:
+        spool.seek(0)
+        while True:
+            try:
+                chunk: list[StatementRecord] = pickle.load(spool)
+            except EOFError:
+                return
+            yield from chunk
 
 
 def _store_group(
@@ -384,6 +419,11 @@ def _store_group_once(
         base = slugify(redact(Path(first.name).stem)) or "session"
         sid = corpus.unique_session_id(base)
     is_replacement = replace and corpus.session_exists(sid)
+    for p in group:
+        if p.pending is not None:
+            # Tagged now, outside the write lock, into a temporary file; memory holds a
+            # batch at a time and other ingests are not kept waiting while it is tagged.
+            p.records, p.pending = _spool(_records(p)), None
     session = Session(sid, the_title, the_date, the_kind, [p.name for p in group])
     tagged = 0
 

@@ -7,7 +7,7 @@ into sentences, and each sentence is tagged (``tagging``) and located in the sou
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,9 @@ class ParsedSource:
     boilerplate: list[tuple[int, int]]
     # The statements as the store keeps them (plain tuples), when a worker process made
     # them; ``statements`` is then empty. Set by the ingest, never by the parser.
-    records: list[Any] | None = None
+    records: Iterable[Any] | None = None
+    # With parse_source(lazy=True): the statements, tagged as they are taken.
+    pending: Iterator[Statement] | None = None
 
 
 QUOTES = "\"”“'»«"
@@ -96,14 +98,10 @@ def sentence_spans(
     return [(a, b) for a, b in merged if b > a]
 
 
-def parse_source(
-    text: str, name: str, tagger: Tagger, known_boilerplate: set[str] | None = None
-) -> ParsedSource:
-    """Parse normalised text into tagged statements with provenance."""
+def tagged_statements(seg: parsing.Segmentation, name: str, tagger: Tagger) -> Iterator[Statement]:
+    """The statements of a segmented text, tagged, in order (one block at a time)."""
     from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 
-    seg = parsing.segment(text, tagger.classify_heading, known_boilerplate or ())
-    statements: list[Statement] = []
     # (block, offset of the piece in the block's text, piece): most blocks are one piece.
     parts = [
         (block, start, block.text[start:end])
@@ -141,24 +139,38 @@ def parse_source(
             start_char, end_char = chars[span]
             src_start, src_end, line_start, line_end = block.source_span(start_char, end_char)
             span_words = [w for w in words[span[0] : span[1]] if not w.space]
-            statements.append(
-                Statement(
-                    text=block.text[start_char:end_char].strip(),
-                    source=name,
-                    line_start=line_start,
-                    line_end=line_end,
-                    char_start=src_start,
-                    char_end=src_end,
-                    kind=block.kind,
-                    section=block.section,
-                    section_shift=block.section_shift,
-                    prompt=block.prompt,
-                    group=block.group,
-                    lemmas=" ".join(w.lemma for w in span_words),
-                    forms=" ".join(w.lower for w in span_words),
-                    tags=tags,
-                )
+            yield Statement(
+                text=block.text[start_char:end_char].strip(),
+                source=name,
+                line_start=line_start,
+                line_end=line_end,
+                char_start=src_start,
+                char_end=src_end,
+                kind=block.kind,
+                section=block.section,
+                section_shift=block.section_shift,
+                prompt=block.prompt,
+                group=block.group,
+                lemmas=" ".join(w.lemma for w in span_words),
+                forms=" ".join(w.lower for w in span_words),
+                tags=tags,
             )
+
+
+def parse_source(
+    text: str,
+    name: str,
+    tagger: Tagger,
+    known_boilerplate: set[str] | None = None,
+    *,
+    lazy: bool = False,
+) -> ParsedSource:
+    """Parse normalised text into tagged statements with provenance.
+
+    With ``lazy`` the statements are tagged as ``ParsedSource.pending`` is iterated, so a
+    huge file never holds all of its statements in memory at once."""
+    seg = parsing.segment(text, tagger.classify_heading, known_boilerplate or ())
+    statements = tagged_statements(seg, name, tagger)
     return ParsedSource(
         name=name,
         path=name,
@@ -166,7 +178,8 @@ def parse_source(
         title=seg.title,
         date_text=seg.date_text,
         headings=seg.headings,
-        statements=statements,
+        statements=[] if lazy else list(statements),
+        pending=statements if lazy else None,
         boilerplate_keys=seg.boilerplate_keys,
         boilerplate=seg.boilerplate,
     )
