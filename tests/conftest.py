@@ -8,11 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from synth.cli import app
 from synth.pipeline.tagging import Tagger
 from synth.taxonomy import Taxonomy, load
+
+# Property tests draw the same examples on every run and keep no database between runs: a
+# failure never depends on luck or on an earlier run (tests may tighten this further).
+settings.register_profile("synth", derandomize=True, database=None)
+settings.load_profile("synth")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
