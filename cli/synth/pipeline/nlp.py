@@ -45,6 +45,21 @@ ABBREVIATIONS = (
     "enl.",
     "nr.",
     "tel.",
+    # The same written without their inner dots, as notes often have them ("tex." for
+    # "t.ex."); none of them is a Swedish word that could end a sentence.
+    "tex.",
+    "bla.",
+    "mm.",
+    "mfl.",
+    "ffa.",
+    "iom.",
+    "sk.",
+    "t.ex",
+    "bl.a",
+    "m.m",
+    "d.v.s",
+    "o.s.v",
+    "p.g.a",
 )
 
 
