@@ -175,3 +175,21 @@ def test_a_corpus_of_the_previous_schema_opens_with_its_statements_and_no_groups
     with Corpus(path) as corpus:
         (statement,) = corpus.statements("s")
     assert (statement.text, statement.group) == ("Fler team", None)
+
+
+def test_abbreviations_without_their_inner_dots_do_not_end_a_sentence(tagger: Tagger) -> None:
+    notes = (
+        "Möte\n\n"
+        "Vi behöver fler mötesplatser tex. en öppen mottagning. Kommunen bidrar bla. med "
+        "lokaler mm. för hela länet. Det gäller även unga osv. i skolåldern. Vi väntar "
+        "pga. sjukskrivningar. Samma rum dvs. ett gemensamt. Tydligt t.ex inom vården.\n"
+    )
+    parsed = parse_source(notes, "n.txt", tagger)
+    assert texts(parsed) == [
+        "Vi behöver fler mötesplatser tex. en öppen mottagning.",
+        "Kommunen bidrar bla. med lokaler mm. för hela länet.",
+        "Det gäller även unga osv. i skolåldern.",
+        "Vi väntar pga. sjukskrivningar.",
+        "Samma rum dvs. ett gemensamt.",
+        "Tydligt t.ex inom vården.",
+    ]

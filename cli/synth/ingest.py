@@ -11,6 +11,7 @@ import pickle
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date as date_type
 from pathlib import Path
@@ -207,7 +208,10 @@ def ingest(
     report = IngestReport()
     files, problems = expand_paths(paths, recursive)
     report.failures.extend(problems)
-    known = corpus.known_boilerplate()
+    # Page furniture learnt from each file is used for the files after it, as it is
+    # between commands. One file at a time reads this set as it grows; parallel workers
+    # got it as it was, so a file they parsed is parsed again here when more is known.
+    known = {parsing.boilerplate_key(k) for k in corpus.known_boilerplate()}
 
     def parsed_sources() -> Iterator[ParsedSource]:
         results = _parse_files(files, tagger, known, max_bytes, jobs)
@@ -216,10 +220,13 @@ def ingest(
                 progress(str(path))
             try:
                 source = result()
+                if source.known_keys < len(known) and _misses_boilerplate(source, known):
+                    source = read_and_parse(path, tagger, known, max_bytes, lazy=True)
             except InputError as exc:
                 report.failures.append(str(exc))
                 report.errors.append(exc)
                 continue
+            known.update(source.boilerplate_keys)
             yield source
 
     parsed = parsed_sources()
@@ -238,6 +245,13 @@ def ingest(
     return report
 
 
+def _misses_boilerplate(source: ParsedSource, known: set[str]) -> bool:
+    """True when lines of the source are page furniture by ``known`` but were kept."""
+    removed, _ = parsing.find_boilerplate(source.text.split("\n"), known)
+    removed_before = {n - 1 for a, b in source.boilerplate for n in range(a, b + 1)}
+    return not removed <= removed_before
+
+
 # Notes larger than this are tagged while they are stored (see _spool), not all at once.
 LAZY_CHARS = 2_000_000
 
@@ -245,7 +259,7 @@ LAZY_CHARS = 2_000_000
 def read_and_parse(
     path: Path,
     tagger: Tagger,
-    known: set[str],
+    known: AbstractSet[str],
     max_bytes: int = reading.DEFAULT_MAX_BYTES,
     lazy: bool = False,
 ) -> ParsedSource:
@@ -255,6 +269,7 @@ def read_and_parse(
     source = parse_source(text, path.name, tagger, known, lazy=lazy and len(text) > LAZY_CHARS)
     # The resolved path identifies the session's source for --replace.
     source.path = str(path.resolve())
+    source.known_keys = len(known)
     return source
 
 
@@ -297,11 +312,11 @@ def _parse_files(
         queue = iter(files)
         try:
             for path in itertools.islice(queue, ahead):
-                pending.append(pool.submit(_worker_parse, path, known, max_bytes))
+                pending.append(pool.submit(_worker_parse, path, frozenset(known), max_bytes))
             while pending:
                 future = pending.popleft()
                 for path in itertools.islice(queue, 1):
-                    pending.append(pool.submit(_worker_parse, path, known, max_bytes))
+                    pending.append(pool.submit(_worker_parse, path, frozenset(known), max_bytes))
                 yield future.result
         finally:
             for future in pending:
@@ -316,7 +331,7 @@ def _start_worker(taxonomy: Taxonomy, classifier: Classifier | None) -> None:
     _WORKER_TAGGER = Tagger(taxonomy, classifier=classifier)
 
 
-def _worker_parse(path: Path, known: set[str], max_bytes: int) -> ParsedSource:
+def _worker_parse(path: Path, known: AbstractSet[str], max_bytes: int) -> ParsedSource:
     """Parse a file in a worker; its statements travel as records (plain tuples)."""
     assert _WORKER_TAGGER is not None, "worker started without a tagger"
     source = read_and_parse(path, _WORKER_TAGGER, known, max_bytes)

@@ -28,6 +28,14 @@ EMPHASIS = "*_"
 # A repeated run of lines is boilerplate only when every line of it is short: long
 # repeated lines are content (a pasted paragraph) and stay.
 MAX_BOILERPLATE_LINE = 120
+DIGITS_RE = re.compile(r"\d+")
+MAX_NUMBERED_FURNITURE_WORDS = 4  # "Sida 2 av 12", "Kalmar 2023-04-19 sida 2"
+# A page number on a line of its own, numbers folded: "sida #", "sida # av #", "# (#)",
+# "# / #", "- # -".
+PAGE_NUMBER_RE = re.compile(
+    r"^(?:(?:sida|sid\.?|s\.|page)\s*#(?:\s*(?:av|/|of)\s*#)?|#\s*\(#\)|#\s*(?:av|/)\s*#"
+    r"|[-–]\s*#\s*[-–])$"
+)
 MAX_HEADING_WORDS = 8
 MAX_PROMPT_WORDS = 30
 MAX_TITLE_WORDS = 12
@@ -205,33 +213,22 @@ def _lines(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def find_boilerplate(lines: list[str], known: Iterable[str] = ()) -> tuple[set[int], set[str]]:
-    """Indexes of lines in repeated runs (page headers/footers) and their keys.
+def boilerplate_key(line: str) -> str:
+    """The form of a line used to recognise page furniture: case and spacing folded, and
+    in a short line every number written as ``#`` ("Sida 1" and "Sida 2" repeat as
+    "sida #"). Longer lines keep their numbers: "Punkt 1 om vården" is content."""
+    key = line_key(line)
+    return DIGITS_RE.sub("#", key) if len(key.split()) <= MAX_NUMBERED_FURNITURE_WORDS else key
 
-    A run is two or more consecutive non-blank lines (blank lines between them ignored)
-    that occur again elsewhere in the text, all short, none a bullet or a question.
-    Lines whose keys are in ``known`` (learnt from earlier documents) count as repeated
-    when two or more of them stand together.
-    """
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    keys = [line_key(lines[i]) for i in nonblank]
 
-    def eligible(k: int) -> bool:
-        raw = lines[nonblank[k]]
-        return (
-            len(raw.strip()) <= MAX_BOILERPLATE_LINE
-            and not BULLET_RE.match(raw)
-            and not raw.rstrip().endswith("?")
-        )
-
+def _repeated_runs(keys: list[str], eligible: Callable[[int], bool]) -> set[int]:
+    """Positions of runs of two or more eligible keys that occur again further on."""
     occurrences: dict[str, list[int]] = defaultdict(list)
     for k, key in enumerate(keys):
         if eligible(k):
             occurrences[key].append(k)
     marked: set[int] = set()
     for positions in occurrences.values():
-        if len(positions) < 2:
-            continue
         positions = positions[:50]
         for a_idx, a in enumerate(positions):
             for b in positions[a_idx + 1 :]:
@@ -246,16 +243,63 @@ def find_boilerplate(lines: list[str], known: Iterable[str] = ()) -> tuple[set[i
                 if run >= 2:
                     marked.update(range(a, a + run))
                     marked.update(range(b, b + run))
-    known_set = set(known)
-    if known_set:
-        k = 0
-        while k < len(keys):
-            j = k
-            while j < len(keys) and keys[j] in known_set and eligible(j):
-                j += 1
-            if j - k >= 2:
-                marked.update(range(k, j))
-            k = max(j, k + 1)
+    return marked
+
+
+def _known_runs(keys: list[str], eligible: Callable[[int], bool], known: set[str]) -> set[int]:
+    """Positions of runs of two or more eligible keys learnt from earlier documents."""
+    marked: set[int] = set()
+    k = 0
+    while known and k < len(keys):
+        j = k
+        while j < len(keys) and keys[j] in known and eligible(j):
+            j += 1
+        if j - k >= 2:
+            marked.update(range(k, j))
+        k = max(j, k + 1)
+    return marked
+
+
+def _page_numbers(keys: list[str], known: set[str]) -> set[int]:
+    """Positions of page-number lines ("Sida 2 av 3", "3 (12)", "- 3 -") that repeat or
+    are known: a footer of one line."""
+    counts: dict[str, int] = defaultdict(int)
+    for key in keys:
+        counts[key] += 1
+    return {
+        k
+        for k, key in enumerate(keys)
+        if PAGE_NUMBER_RE.match(key) and (counts[key] >= 2 or key in known)
+    }
+
+
+def find_boilerplate(lines: list[str], known: Iterable[str] = ()) -> tuple[set[int], set[str]]:
+    """Indexes of lines in repeated runs (page headers/footers) and their keys.
+
+    A run is two or more consecutive non-blank lines (blank lines between them ignored)
+    that occur again elsewhere in the text, all short, none a bullet or a question; lines
+    are compared with their numbers folded (``boilerplate_key``), so a footer with its
+    page number repeats. Lines whose keys are in ``known`` (learnt from earlier
+    documents) count as repeated when two or more of them stand together; a page number
+    on a line of its own counts when it repeats or is known.
+    """
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    keys = [boilerplate_key(lines[i]) for i in nonblank]
+
+    def eligible(k: int) -> bool:
+        raw = lines[nonblank[k]]
+        return (
+            len(raw.strip()) <= MAX_BOILERPLATE_LINE
+            and not BULLET_RE.match(raw)
+            and not raw.rstrip().endswith("?")
+        )
+
+    known_set = {boilerplate_key(k) for k in known}
+    marked = (
+        _repeated_runs(keys, eligible)
+        | _known_runs(keys, eligible, known_set)
+        | _page_numbers(keys, known_set)
+    )
     found_keys = {keys[k] for k in marked}
     return {nonblank[k] for k in marked}, found_keys
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,8 @@ class ParsedSource:
     records: Iterable[Any] | None = None
     # With parse_source(lazy=True): the statements, tagged as they are taken.
     pending: Iterator[Statement] | None = None
+    # How many boilerplate keys were known when it was parsed (set by the ingest).
+    known_keys: int = 0
 
 
 QUOTES = "\"”“'»«"
@@ -161,7 +164,7 @@ def parse_source(
     text: str,
     name: str,
     tagger: Tagger,
-    known_boilerplate: set[str] | None = None,
+    known_boilerplate: AbstractSet[str] | None = None,
     *,
     lazy: bool = False,
 ) -> ParsedSource:
