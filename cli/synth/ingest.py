@@ -102,13 +102,23 @@ def find_day_month(*texts: str) -> tuple[str, str] | None:
     return None
 
 
+# Words naming a document written to be read (a målbild, a strategy, a plan) near its top.
+DOCUMENT_WORDS = ("målbild", "strategi", "handlingsplan", "policy", "riktlinje", "vägledning")
+# … unless the title says it was a meeting about one ("Workshop om målbilden").
+MEETING_WORDS = ("workshop", "dialog", "möte", "träff", "seminari")
+
+
 def guess_kind(name: str, text: str, headings: list[Heading]) -> str:
-    """group-dialogue when shift headings structure the notes, user-dialogue for brukardialog, …"""
+    """user-dialogue for brukardialog, protocol for protokoll, document for a målbild or
+    strategy, group-dialogue when shift headings structure the notes, other otherwise."""
     head = (name + " " + text[:400]).casefold()
     if "brukardialog" in head or "brukarintervju" in head or "user dialogue" in head:
         return "user-dialogue"
     if "protokoll" in head or "minnesanteckning" in head:
         return "protocol"
+    title = next((h.text for h in headings if h.role == "title"), name).casefold()
+    if any(w in title for w in DOCUMENT_WORDS) and not any(w in title for w in MEETING_WORDS):
+        return "document"
     if sum(1 for h in headings if h.role == "shift" and h.shift) >= 2:
         return "group-dialogue"
     return "other"

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 DIMENSIONS: tuple[str, ...] = ("shifts", "concepts", "factors")
-KINDS: tuple[str, ...] = ("group-dialogue", "user-dialogue", "protocol", "other")
+# "document": a målbild, strategy or plan — text written to be read, not notes of a talk.
+KINDS: tuple[str, ...] = ("group-dialogue", "user-dialogue", "protocol", "document", "other")
 
 BlockKind = Literal["bullet", "paragraph"]
 # title, date, agenda and meta lines describe the session; group is a theme label ("Ledning:")

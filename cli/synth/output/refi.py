@@ -28,7 +28,7 @@ from xml.etree import ElementTree as ET
 
 from synth import __version__
 from synth.errors import ExchangeError
-from synth.models import DIMENSIONS, Session, Statement
+from synth.models import DIMENSIONS, KINDS, Session, Statement
 from synth.redact import mask_ids, mask_session, mask_statement, masked_with_offsets
 from synth.redact import redact as mask
 from synth.store import slugify
@@ -202,7 +202,7 @@ _VARIABLES = (
     _Variable("session", "Text", "synth session id"),
     _Variable("title", "Text", "Session title"),
     _Variable("date", "Date", "Session date"),
-    _Variable("kind", "Text", "Kind of notes: group-dialogue, user-dialogue, protocol, other"),
+    _Variable("kind", "Text", "Kind of notes: " + ", ".join(KINDS)),
 )
 
 

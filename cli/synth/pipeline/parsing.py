@@ -616,6 +616,9 @@ class _Segmenter:
         self.title: str | None = None
         self.date_text: str | None = None
         self.gap = False  # a blank (or removed) line since the current block's last line
+        # The last block was free text straight under a named section (a document's
+        # chapter): a question after it heads a chapter of its own, not a prompt.
+        self.prose_under_section = False
 
     def flush(self) -> None:
         block, self.current = self.current, None
@@ -631,6 +634,12 @@ class _Segmenter:
             return
         self.blocks.append(block.finish())
         self.ctx.has_blocks = True
+        self.prose_under_section = (
+            block.kind == "paragraph"
+            and block.section is not None
+            and block.section_shift is None
+            and block.prompt is None
+        )
 
     def heading(self, line: Line, role: str, text: str) -> None:
         self.flush()
@@ -655,6 +664,9 @@ class _Segmenter:
         else:
             self.ctx.seen_content = True
             self.group, self.group_is_meta = None, False
+            if role == "prompt" and self.prose_under_section:
+                role = "section"
+            self.prose_under_section = False
             if role == "prompt":
                 self.prompt = text
                 add("prompt", self.shift)
