@@ -165,7 +165,7 @@ def test_a_date_without_a_year_is_pointed_out_with_the_option_that_sets_it(
     assert "no date" in result.stdout
     assert result.stderr.strip() == (
         'note: lgl-morgon: "28 januari" has no year; to date the session,'
-        " ingest it again with --replace --date YYYY-01-28"
+        " ingest it again with --replace --session lgl-morgon --date YYYY-01-28"
     )
     result = run("ingest", notes, "--corpus", corpus_path, "--replace", "--date", "2022-01-28")
     assert "2022-01-28" in result.stdout and result.stderr == ""

@@ -27,6 +27,7 @@ from synth.redact import redact
 from synth.store import (
     Corpus,
     StatementRecord,
+    content_hash,
     slugify,
     statement_record,
     valid_session_id,
@@ -59,6 +60,8 @@ class IngestResult:
     # With no date: a day and month found without a year ("28 januari" -> "--01-28")
     undated: str | None = None
     undated_text: str | None = None
+    # "unchanged" because the notes are stored under another id than the one asked for
+    not_stored_as: str | None = None
 
 
 @dataclass
@@ -172,11 +175,22 @@ def _folders(path: Path, recursive: bool) -> list[Path]:
     return found
 
 
-def _content_hash(texts: list[str]) -> str:
-    h = hashlib.sha256()
-    for t in texts:
-        h.update(hashlib.sha256(t.encode("utf-8")).digest())
-    return h.hexdigest()
+def check_options(session_id: str | None, kind: str | None, date: str | None) -> str | None:
+    """Check the options of an ingest before anything is opened or written; returns the
+    date in ISO form. Raises ``SynthError`` (a usage error) for a bad one."""
+    if session_id is not None:
+        valid_session_id(session_id)
+    if kind is not None and kind not in KINDS:
+        raise SynthError(f"unknown kind '{kind}'; use one of {', '.join(KINDS)}")
+    if date is None:
+        return None
+    # Python also reads week dates (2024W01) and 20240101: only YYYY-MM-DD is a date.
+    try:
+        if not FULL_DATE_RE.fullmatch(date):
+            raise ValueError(date)
+        return date_type.fromisoformat(date).isoformat()
+    except ValueError as exc:
+        raise SynthError(f"date '{date}' is not YYYY-MM-DD") from exc
 
 
 def ingest(
@@ -189,6 +203,7 @@ def ingest(
     date: str | None = None,
     kind: str | None = None,
     replace: bool = False,
+    force_copy: bool = False,
     recursive: bool = False,
     max_bytes: int = reading.DEFAULT_MAX_BYTES,
     progress: Callable[[str], None] | None = None,
@@ -196,25 +211,15 @@ def ingest(
 ) -> IngestReport:
     """Ingest notes files into the corpus.
 
-    Each file becomes a session; with ``session_id`` all files form one session. A file
-    that fails is reported in ``failures`` and the others are still stored. Each session
-    is stored as soon as its file is parsed, so memory holds one file at a time. With
-    ``jobs`` > 1, that many processes read, parse and tag the files (in file order), each
-    with a tagger of its own built from ``tagger.taxonomy``.
+    Each file becomes a session; with ``session_id`` all files form one session. Notes
+    already stored (the same texts, whatever the session id) are not stored again unless
+    ``replace`` (parse them again, into ``session_id`` if given) or ``force_copy`` (store
+    another copy). A file that fails is reported in ``failures`` and the others are still
+    stored. Each session is stored as soon as its file is parsed, so memory holds one file
+    at a time. With ``jobs`` > 1, that many processes read, parse and tag the files (in
+    file order), each with a tagger of its own built from ``tagger.taxonomy``.
     """
-    if session_id is not None:
-        valid_session_id(session_id)
-    if kind is not None and kind not in KINDS:
-        raise SynthError(f"unknown kind '{kind}'; use one of {', '.join(KINDS)}")
-    if date is not None:
-        # Python also reads week dates (2024W01) and 20240101: only YYYY-MM-DD is a date.
-        try:
-            if not FULL_DATE_RE.fullmatch(date):
-                raise ValueError(date)
-            date = date_type.fromisoformat(date).isoformat()
-        except ValueError as exc:
-            raise SynthError(f"date '{date}' is not YYYY-MM-DD") from exc
-
+    date = check_options(session_id, kind, date)
     report = IngestReport()
     files, problems = expand_paths(paths, recursive)
     report.failures.extend(problems)
@@ -248,7 +253,7 @@ def ingest(
             continue
         try:
             report.results.append(
-                _store_group(group, corpus, session_id, title, date, kind, replace)
+                _store_group(group, corpus, session_id, title, date, kind, replace, force_copy)
             )
         except SynthError as exc:
             report.failures.append(str(exc))
@@ -391,10 +396,13 @@ def _store_group(
     date: str | None,
     kind: str | None,
     replace: bool,
+    force_copy: bool,
 ) -> IngestResult:
     for attempt in range(3):
         try:
-            return _store_group_once(group, corpus, session_id, title, date, kind, replace)
+            return _store_group_once(
+                group, corpus, session_id, title, date, kind, replace, force_copy
+            )
         except StoreError:
             # An ingest running at the same time may have taken the id (or stored the same
             # content) between the check and the write; check again and pick another id.
@@ -411,11 +419,12 @@ def _store_group_once(
     date: str | None,
     kind: str | None,
     replace: bool,
+    force_copy: bool,
 ) -> IngestResult:
     first = group[0]
-    content_hash = _content_hash([p.text for p in group])
-    existing = corpus.session_by_hash(content_hash)
-    if existing is not None and not replace and (session_id is None or session_id == existing):
+    the_hash = content_hash([p.text for p in group])
+    existing = corpus.session_by_hash(the_hash)
+    if existing is not None and not replace and not force_copy:
         stored = corpus.session(existing)
         return IngestResult(
             existing,
@@ -426,6 +435,7 @@ def _store_group_once(
             stored.statement_count,
             0,
             "unchanged",
+            not_stored_as=session_id if session_id not in (None, existing) else None,
         )
     the_title = title or first.title or Path(first.name).stem
     the_date = date or find_date(first.date_text or "", first.name, the_title, first.text[:500])
@@ -461,12 +471,12 @@ def _store_group_once(
 
     n = corpus.write_session(
         session,
-        content_hash,
+        the_hash,
         [(p.name, p.path, hashlib.sha256(p.text.encode()).hexdigest(), p.text) for p in group],
         records(),
         boilerplate=set().union(*(p.boilerplate_keys for p in group)),
         replace=replace,
-        unique_content=session_id is None and not replace,
+        unique_content=not (replace or force_copy),
     )
     day_month = (
         None if the_date else find_day_month(first.date_text or "", the_title, first.text[:500])

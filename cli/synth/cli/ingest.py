@@ -54,6 +54,12 @@ def ingest_cli(
     replace: Annotated[
         bool, typer.Option("--replace", help="Re-parse and replace a session already stored.")
     ] = False,
+    force_copy: Annotated[
+        bool,
+        typer.Option(
+            "--force-copy", help="Store notes again even when the same notes are already stored."
+        ),
+    ] = False,
     recursive: Annotated[
         bool, typer.Option("--recursive", "-r", help="Ingest folders with their subfolders.")
     ] = False,
@@ -74,10 +80,12 @@ def ingest_cli(
     debug: DebugOption = False,
 ) -> None:
     """Ingest workshop notes: parse, tag and store every statement."""
-    from synth.ingest import expand_paths, ingest
+    from synth.ingest import check_options, expand_paths, ingest
 
     if not math.isfinite(max_size) or max_size <= 0:
         raise fail(f"--max-size {max_size}: give the largest file size in MB, a number above 0")
+    # Checked before the corpus is opened: a usage error creates no corpus file.
+    date = check_options(session, kind, date)
     tagger = make_tagger(taxonomy, corpus, model=not no_model)
     with open_corpus(corpus, create=True) as db:
         with Progress(
@@ -109,13 +117,21 @@ def ingest_cli(
                 date=date,
                 kind=kind,
                 replace=replace,
+                force_copy=force_copy,
                 recursive=recursive,
                 max_bytes=int(max_size * 1024 * 1024),
                 progress=step,
                 jobs=jobs,
             )
         for r in report.results:
-            if r.status == "unchanged":
+            if r.status == "unchanged" and r.not_stored_as:
+                out.print(
+                    f"already stored  {r.session_id}  ({r.statements} statements); not stored"
+                    f" again as '{r.not_stored_as}': use --force-copy to store a copy under"
+                    " that id, or --replace to parse it again into it",
+                    markup=False,
+                )
+            elif r.status == "unchanged":
                 out.print(
                     f"already stored  {r.session_id}  ({r.statements} statements; "
                     "use --replace to parse it again)",
@@ -130,7 +146,8 @@ def ingest_cli(
                 if r.undated:
                     err.print(
                         f'note: {r.session_id}: "{r.undated_text}" has no year; to date the'
-                        f" session, ingest it again with --replace --date YYYY{r.undated[1:]}",
+                        f" session, ingest it again with --replace --session {r.session_id}"
+                        f" --date YYYY{r.undated[1:]}",
                         markup=False,
                         highlight=False,
                     )

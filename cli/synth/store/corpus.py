@@ -7,6 +7,7 @@ schema version is kept in ``PRAGMA user_version`` and migrated forward on open.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -161,6 +162,9 @@ _MIGRATIONS: dict[int, str] = {
 # session of a huge file is not held twice in memory.
 _BATCH = 2000
 
+# Tables whose rows carry a position within their session.
+_POSITIONED = ("statements", "sources")
+
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
 
@@ -237,6 +241,14 @@ def tag_records(tags: TagSet) -> list[TagRecord]:
 def statement_record(st: Statement) -> StatementRecord:
     """The values stored for a statement (see ``StatementRecord``)."""
     return tuple(getattr(st, name) for name in RECORD_COLUMNS), tag_records(st.tags)
+
+
+def content_hash(texts: Iterable[str]) -> str:
+    """The hash that recognises notes stored before: of the source texts, in order."""
+    h = hashlib.sha256()
+    for t in texts:
+        h.update(hashlib.sha256(t.encode("utf-8")).digest())
+    return h.hexdigest()
 
 
 def default_corpus() -> Path:
@@ -554,8 +566,65 @@ class Corpus:
         return out
 
     def delete_session(self, session_id: str) -> None:
+        """Delete a session with its sources, statements and tags, in one transaction."""
+        self.sessions_by_ids([session_id])
         with self.transaction() as db:
+            # Sources, statements (and their search index) and tags go by cascade.
             db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+
+    def rename_session(self, old: str, new: str) -> None:
+        """Give a session another id, in one transaction; the new id must be free."""
+        valid_session_id(new)
+        self.sessions_by_ids([old])
+        with self.transaction() as db:
+            if self.session_exists(new):
+                raise StoreError(f"session '{new}' already exists; choose another id")
+            # The rows that point at the session follow it; foreign keys are checked at
+            # the commit, when every row agrees again.
+            db.execute("PRAGMA defer_foreign_keys = ON")
+            db.execute("UPDATE sessions SET id = ? WHERE id = ?", (new, old))
+            for table in ("sources", "statements", "tags"):
+                db.execute(f"UPDATE {table} SET session_id = ? WHERE session_id = ?", (new, old))
+
+    def merge_sessions(self, target: str, others: list[str]) -> int:
+        """Move the sources and statements of ``others`` to the end of ``target`` (in the
+        order given) and delete ``others``, in one transaction. Returns the statement
+        count of the merged session."""
+        others = [o for o in dict.fromkeys(others) if o != target]
+        self.sessions_by_ids([target, *others])
+        with self.transaction() as db:
+            for other in others:
+                statements, sources = (self._last_position(table, target) for table in _POSITIONED)
+                # Positions go up by a gap first, so no two rows share one on the way.
+                db.execute(
+                    "UPDATE statements SET session_id = ?, position = position + ?"
+                    " WHERE session_id = ?",
+                    (target, statements, other),
+                )
+                db.execute(
+                    "UPDATE sources SET session_id = ?, position = position + ? + 1"
+                    " WHERE session_id = ?",
+                    (target, sources, other),
+                )
+                db.execute("UPDATE tags SET session_id = ? WHERE session_id = ?", (target, other))
+                db.execute("DELETE FROM sessions WHERE id = ?", (other,))
+            texts = [
+                str(r[0])
+                for r in db.execute(
+                    "SELECT text FROM sources WHERE session_id = ? ORDER BY position", (target,)
+                )
+            ]
+            db.execute(
+                "UPDATE sessions SET content_hash = ? WHERE id = ?", (content_hash(texts), target)
+            )
+        return self.session(target).statement_count
+
+    def _last_position(self, table: str, session_id: str) -> int:
+        assert table in _POSITIONED
+        row = self.db.execute(
+            f"SELECT COALESCE(MAX(position), 0) FROM {table} WHERE session_id = ?", (session_id,)
+        ).fetchone()
+        return int(row[0])
 
     def sessions(self) -> list[Session]:
         rows = self.db.execute(
