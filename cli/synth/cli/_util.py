@@ -18,6 +18,8 @@ from synth import __version__
 from synth.errors import EXIT_USAGE, SynthError, TaxonomyError
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from synth.pipeline.classifier import Classifier
     from synth.pipeline.tagging import Tagger
     from synth.store import Corpus
@@ -160,6 +162,25 @@ def as_text(parts: Iterable[object], width: int) -> str:
     for part in parts:
         console.print(part)
     return buffer.getvalue()
+
+
+def print_wide(renderable: RenderableType) -> None:
+    """Print a Rich table or tree to stdout; piped or redirected, in plain text at the
+    width its cells need, so nothing is cut at 80 columns (``synth taxonomy show | cat``)."""
+    if out.is_terminal:
+        out.print(renderable)
+        return
+    from rich.measure import Measurement
+    from rich.table import Table
+
+    if isinstance(renderable, Table):
+        # Ratios share out a terminal's width; piped, each column takes what it needs.
+        for column in renderable.columns:
+            column.ratio = None
+    wide = out.options.update_width(100_000)
+    width = Measurement.get(out, wide, renderable).maximum
+    # A console of that width: Console.print never renders wider than its console.
+    Console(width=max(width, out.width), highlight=False).print(renderable, crop=False)
 
 
 def write_output(text: str | bytes, output: Path | None, announce: bool = True) -> None:

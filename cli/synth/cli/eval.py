@@ -19,6 +19,7 @@ from synth.cli._util import (
     load_taxonomy,
     make_classifier,
     out,
+    print_wide,
 )
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ def _print_labels(report: EvalReport) -> None:
                 str(s.fp),
                 str(s.fn),
             )
-        out.print(table)
+        print_wide(table)
 
 
 def _print_misses(report: EvalReport) -> None:

@@ -19,12 +19,16 @@ from synth.cli._util import (
     handle_errors,
     load_taxonomy,
     open_corpus,
-    out,
     print_json,
+    print_wide,
     printable,
 )
 from synth.models import DIMENSIONS
 from synth.redact import mask_session, mask_statement
+
+# The dimension of a tag, shown before its name: the shift and the concept "Samordning"
+# are two tags.
+DIMENSION_WORDS = {"shifts": "shift", "concepts": "concept", "factors": "factor"}
 
 
 @app.command("show")
@@ -87,7 +91,7 @@ def show_cli(
     table.add_column("#", justify="right")
     table.add_column("statement", ratio=3)
     table.add_column("section", ratio=1)
-    table.add_column("tags (evidence)", ratio=2)
+    table.add_column("tags: dimension, label (evidence)", ratio=2)
     for s in statements:
         tags = []
         for dim in DIMENSIONS:
@@ -103,11 +107,13 @@ def show_cli(
                 else:
                     why = ", ".join(sorted(words))
                 shown = escape(printable(why))
-                tags.append(f"[bold]{escape(name(dim, lab))}[/] [dim]({shown})[/]")
+                tags.append(
+                    f"{DIMENSION_WORDS[dim]}: [bold]{escape(name(dim, lab))}[/] [dim]({shown})[/]"
+                )
         where = name("shifts", s.section_shift) if s.section_shift else (s.section or "")
         section = escape(printable(where))
         if s.group:
             group = escape(printable(s.group))
             section = f"{section}\n[italic]{group}[/]" if section else group
         table.add_row(str(s.position), Text(printable(s.text)), section, "\n".join(tags))
-    out.print(table)
+    print_wide(table)

@@ -17,6 +17,7 @@ from synth.cli._util import (
     handle_errors,
     load_taxonomy,
     out,
+    print_wide,
     write_output,
 )
 from synth.errors import EXIT_OK, EXIT_USAGE
@@ -67,7 +68,7 @@ def show_cli(
             branch.add(
                 f"{label.id}: {label.display()} [dim]({len(label.terms)} terms{extra}{excl})[/]"
             )
-    out.print(tree)
+    print_wide(tree)
 
 
 @taxonomy_app.command("export")
