@@ -118,10 +118,11 @@ def test_codebook_has_a_parent_per_dimension_and_a_codable_child_per_label(
     assert [p.get("guid") for p in parents] == [refi.dimension_guid(d) for d in DIMENSIONS]
     assert all(p.get("isCodable") == "false" for p in parents)
     colours = set()
+    names = refi.code_names(taxonomy)
     for parent, dim in zip(parents, DIMENSIONS, strict=True):
         children = parent.findall(f"{C}Code")
         labels = taxonomy.labels(dim)
-        assert [c.get("name") for c in children] == [label.display() for label in labels]
+        assert [c.get("name") for c in children] == [names[(dim, label.id)] for label in labels]
         assert all(c.get("isCodable") == "true" for c in children)
         assert {c.get("color") for c in children} == {parent.get("color")}
         colours.add(parent.get("color"))
@@ -167,7 +168,7 @@ def test_taxonomy_export_command_writes_the_codebook(run: Any, tmp_path: Path) -
 def test_taxonomy_export_rejects_an_unknown_format(run: Any) -> None:
     result = run("taxonomy", "export", "--format", "xlsx")
     assert result.exit_code == 2
-    assert "'xlsx' is not one of 'qdc'" in result.output
+    assert "'xlsx' is not one of 'qdc', 'csv'" in result.output
 
 
 # --- codebook import -----------------------------------------------------------------

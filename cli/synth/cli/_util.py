@@ -45,7 +45,7 @@ TableFormat = Literal["table", "json"]
 SearchFormat = Literal["lines", "json"]
 TagFormat = Literal["jsonl"]
 ExportFormat = Literal["qdpx", "csv", "jsonl"]
-CodebookFormat = Literal["qdc"]
+CodebookFormat = Literal["qdc", "csv"]
 
 CorpusOption = Annotated[
     Path | None,

@@ -78,18 +78,21 @@ def export_cli(
         Path | None, typer.Argument(help="Taxonomy file (default: the one synth uses).")
     ] = None,
     fmt: Annotated[
-        CodebookFormat, typer.Option("--format", help="qdc: a REFI-QDA codebook.")
+        CodebookFormat,
+        typer.Option("--format", help="qdc: a REFI-QDA codebook; csv: a codebook for Taguette."),
     ] = "qdc",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
     ] = None,
     debug: DebugOption = False,
 ) -> None:
-    """Export the taxonomy as a codebook for NVivo, ATLAS.ti, MAXQDA or QualCoder."""
+    """Export the taxonomy as a codebook for NVivo, ATLAS.ti, MAXQDA, QualCoder (qdc) or
+    Taguette (csv)."""
     from synth.output import refi
 
     tax = load_taxonomy(file)
-    write_output(refi.codebook_xml(tax).decode("utf-8"), output)
+    text = refi.codebook_csv(tax) if fmt == "csv" else refi.codebook_xml(tax).decode("utf-8")
+    write_output(text, output)
 
 
 @taxonomy_app.command("import")

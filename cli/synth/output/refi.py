@@ -15,6 +15,7 @@ human can refine synth's coding in the program they already use:
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import uuid
@@ -117,17 +118,57 @@ def _serialise(root: ET.Element, ns: str) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
 
 
+# Added to a label's name when another dimension has a label of the same name.
+DIMENSION_SINGULAR = {"shifts": "förflyttning", "concepts": "begrepp", "factors": "framgångsfaktor"}
+
+
+def code_names(
+    taxonomy: Taxonomy, extra: dict[str, list[str]] | None = None
+) -> dict[tuple[str, str], str]:
+    """A code name per (dimension, label id), unique across the whole codebook.
+
+    QualCoder keeps one code per name: a second code of the same name is merged into the
+    first without its GUID, and every coding that points at it is lost. So the first
+    dimension to use a name keeps it and later ones add theirs: the concept "Samordning"
+    is "Samordning (begrepp)" beside the shift "Samordning". ``extra`` holds label ids per
+    dimension that stored tags use but the taxonomy lacks; their code is named by the id.
+    """
+    taken = {_dimension_name(taxonomy, d).casefold() for d in DIMENSIONS}
+    names: dict[tuple[str, str], str] = {}
+    for dim in DIMENSIONS:
+        wanted = [(label.id, label.display()) for label in taxonomy.labels(dim)]
+        wanted += [(i, i) for i in (extra or {}).get(dim, []) if taxonomy.label(dim, i) is None]
+        for label_id, name in wanted:
+            for candidate in (
+                name,
+                f"{name} ({DIMENSION_SINGULAR[dim]})",
+                f"{name} ({DIMENSION_SINGULAR[dim]}, {label_id})",
+            ):
+                if candidate.casefold() not in taken:
+                    break
+            taken.add(candidate.casefold())
+            names[(dim, label_id)] = candidate
+    return names
+
+
+def _dimension_name(taxonomy: Taxonomy, dim: str) -> str:
+    info = taxonomy.dimensions.get(dim)
+    return info.name if info and info.name != dim else DIMENSION_NAMES[dim]
+
+
 def _codes(
     parent: ET.Element,
     taxonomy: Taxonomy,
     extra: dict[str, list[str]] | None = None,
 ) -> None:
-    """A ``Codes`` element: a parent per dimension, a codable child per label.
+    """A ``Codes`` element: a parent per dimension, a codable child per label, every code
+    named uniquely (``code_names``).
 
     ``extra`` holds label ids per dimension that stored tags use but the taxonomy no
     longer has; they get a code named after the id so no coding points nowhere.
     """
     codes = _el(parent, "Codes")
+    names = code_names(taxonomy, extra)
     for dim in DIMENSIONS:
         labels = taxonomy.labels(dim)
         missing = [i for i in (extra or {}).get(dim, []) if taxonomy.label(dim, i) is None]
@@ -135,12 +176,11 @@ def _codes(
             continue
         info = taxonomy.dimensions.get(dim)
         colour = DIMENSION_COLOURS[dim]
-        name = info.name if info and info.name != dim else DIMENSION_NAMES[dim]
         top = _el(
             codes,
             "Code",
             guid=dimension_guid(dim),
-            name=name,
+            name=_dimension_name(taxonomy, dim),
             isCodable="false",
             color=colour,
         )
@@ -151,7 +191,7 @@ def _codes(
                 top,
                 "Code",
                 guid=code_guid(dim, label.id),
-                name=label.display(),
+                name=names[(dim, label.id)],
                 isCodable="true",
                 color=colour,
             )
@@ -165,7 +205,7 @@ def _codes(
                 top,
                 "Code",
                 guid=code_guid(dim, label_id),
-                name=label_id,
+                name=names[(dim, label_id)],
                 isCodable="true",
                 color=colour,
             )
@@ -176,6 +216,21 @@ def codebook_xml(taxonomy: Taxonomy) -> bytes:
     root = ET.Element("CodeBook", {"origin": ORIGIN})
     _codes(root, taxonomy)
     return _serialise(root, CODEBOOK_NS)
+
+
+def codebook_csv(taxonomy: Taxonomy) -> str:
+    """The taxonomy as a codebook Taguette imports (it reads codebooks only as CSV): a
+    ``tag`` and a ``description`` column, comma-separated UTF-8, one row per label under
+    its unique code name (``code_names``), the dimension at the start of the description."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["tag", "description"])
+    names = code_names(taxonomy)
+    for dim in DIMENSIONS:
+        for label in taxonomy.labels(dim):
+            about = f"{label.name}. {label.description}".strip()
+            writer.writerow([names[(dim, label.id)], f"{_dimension_name(taxonomy, dim)}: {about}"])
+    return buffer.getvalue()
 
 
 @dataclass
@@ -228,6 +283,137 @@ def _datetime(value: str, fallback: str) -> str:
     return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _labels_in_use(sessions: list[SessionExport]) -> dict[str, list[str]]:
+    """Label ids per dimension that the sessions' statements are tagged with, in order."""
+    used: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+    for item in sessions:
+        for st in item.statements:
+            for dim, label in st.tags.pairs():
+                if label not in used[dim]:
+                    used[dim].append(label)
+    return used
+
+
+@dataclass
+class _Stamp:
+    """Who made the project elements and when (REFI wants both on most of them)."""
+
+    user: str
+    created: str
+
+    def attrs(self) -> dict[str, str]:
+        return {"creatingUser": self.user, "creationDateTime": self.created}
+
+
+def _selection(
+    source: ET.Element,
+    st: Statement,
+    session_id: str,
+    plain: str,
+    mapping: dict[int, int],
+    stamp: _Stamp,
+) -> None:
+    """A statement as a ``PlainTextSelection`` of its source, with a coding per tag."""
+    start = min(mapping.get(st.char_start, st.char_start), len(plain))
+    end = min(max(mapping.get(st.char_end, st.char_end), start), len(plain))
+    selection = _el(
+        source,
+        "PlainTextSelection",
+        guid=_guid("statement", session_id, str(st.position)),
+        name=f"#{st.position}",
+        startPosition=str(start),
+        endPosition=str(end),
+        **stamp.attrs(),
+    )
+    where = [p for p in (st.section, st.prompt, st.group) if p]
+    if where:
+        _text_el(selection, "Description", " / ".join(where))
+    for dim, label_id in st.tags.pairs():
+        coding = _el(
+            selection,
+            "Coding",
+            guid=_guid("coding", session_id, str(st.position), dim, label_id),
+            **stamp.attrs(),
+        )
+        _el(coding, "CodeRef", targetGUID=code_guid(dim, label_id))
+
+
+def _session_sources(
+    item: SessionExport,
+    stamp: _Stamp,
+    variables: dict[str, _Variable],
+    redact: bool,
+    files: dict[str, str],
+) -> list[ET.Element]:
+    """A ``TextSource`` per source of a session with its statements as selections; the
+    texts (masked with ``redact``) are added to ``files`` under their path in the zip."""
+    session = item.session
+    elements: list[ET.Element] = []
+    placed: set[int] = set()
+    for index, (source_name, _path, text) in enumerate(item.sources):
+        # Statements name their source; two sources of one name take them in turn.
+        statements = [
+            s for s in item.statements if s.source == source_name and s.position not in placed
+        ]
+        placed.update(s.position for s in statements)
+        if redact:
+            plain, mapping = masked_with_offsets(
+                text, [o for s in statements for o in (s.char_start, s.char_end)]
+            )
+        else:
+            plain, mapping = text, {}
+        # Stored text is already LF-only without BOM (reading.normalise), which is
+        # what tools need: they disagree on CRLF and a BOM would shift every offset.
+        guid = _guid("source", session.id, str(index))
+        files[f"sources/{guid}.txt"] = plain
+        label = session.id if len(item.sources) == 1 else f"{session.id} ({source_name})"
+        source = ET.Element(
+            "TextSource",
+            {"guid": guid, "name": label, "plainTextPath": f"internal://{guid}.txt"}
+            | stamp.attrs(),
+        )
+        _text_el(source, "Description", session.title)
+        for st in statements:
+            _selection(source, st, session.id, plain, mapping, stamp)
+        _variable_values(source, session, variables)
+        elements.append(source)
+    return elements
+
+
+def _cases(
+    root: ET.Element,
+    sessions: list[SessionExport],
+    source_guids: dict[str, list[str]],
+    variables: dict[str, _Variable],
+) -> None:
+    """A ``Case`` per session with its variables and its sources."""
+    cases = _el(root, "Cases")
+    for item in sessions:
+        case = _el(cases, "Case", guid=_guid("case", item.session.id))
+        case.set("name", item.session.id)
+        _text_el(case, "Description", item.session.title)
+        _variable_values(case, item.session, variables)
+        for guid in source_guids[item.session.id]:
+            _el(case, "SourceRef", targetGUID=guid)
+
+
+def _zip(root: ET.Element, files: dict[str, str], moment: datetime) -> bytes:
+    """The ``.qdpx`` zip: ``project.qde`` and the source texts."""
+    buffer = io.BytesIO()
+    date_time = moment.timetuple()[:6]
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            zipfile.ZipInfo("project.qde", date_time),
+            _serialise(root, PROJECT_NS),
+            zipfile.ZIP_DEFLATED,
+        )
+        for path, text in files.items():
+            archive.writestr(
+                zipfile.ZipInfo(path, date_time), text.encode("utf-8"), zipfile.ZIP_DEFLATED
+            )
+    return buffer.getvalue()
+
+
 def project_bytes(
     sessions: list[SessionExport],
     taxonomy: Taxonomy,
@@ -245,30 +431,16 @@ def project_bytes(
     if redact:
         sessions = _masked(sessions)
     moment = (now or datetime.now(UTC)).astimezone(UTC)
-    stamp = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    created = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     user = user_guid()
-    ns = PROJECT_NS
     root = ET.Element(
         "Project",
-        {
-            "name": name,
-            "origin": ORIGIN,
-            "creatingUserGUID": user,
-            "creationDateTime": stamp,
-        },
+        {"name": name, "origin": ORIGIN, "creatingUserGUID": user, "creationDateTime": created},
     )
-    users = _el(root, "Users")
-    _el(users, "User", guid=user, name=USER_NAME, id=USER_NAME)
-
-    extra: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
-    for item in sessions:
-        for st in item.statements:
-            for dim, label in st.tags.pairs():
-                if label not in extra[dim]:
-                    extra[dim].append(label)
-    if any(taxonomy.labels(d) or extra[d] for d in DIMENSIONS):
-        _codes(_el(root, "CodeBook"), taxonomy, extra)
-
+    _el(_el(root, "Users"), "User", guid=user, name=USER_NAME, id=USER_NAME)
+    used = _labels_in_use(sessions)
+    if any(taxonomy.labels(d) or used[d] for d in DIMENSIONS):
+        _codes(_el(root, "CodeBook"), taxonomy, used)
     variables = {v.name: v for v in _VARIABLES}
     if sessions:
         var_parent = _el(root, "Variables")
@@ -281,90 +453,15 @@ def project_bytes(
     source_guids: dict[str, list[str]] = {}
     source_elements: list[ET.Element] = []
     for item in sessions:
-        session = item.session
-        created = _datetime(session.created_at, stamp)
-        guids = source_guids.setdefault(session.id, [])
-        placed: set[int] = set()
-        for index, (source_name, _path, text) in enumerate(item.sources):
-            # Statements name their source; two sources of one name take them in turn.
-            statements = [
-                s for s in item.statements if s.source == source_name and s.position not in placed
-            ]
-            placed.update(s.position for s in statements)
-            if redact:
-                plain, mapping = masked_with_offsets(
-                    text, [o for s in statements for o in (s.char_start, s.char_end)]
-                )
-            else:
-                plain, mapping = text, {}
-            # Stored text is already LF-only without BOM (reading.normalise), which is
-            # what tools need: they disagree on CRLF and a BOM would shift every offset.
-            guid = _guid("source", session.id, str(index))
-            guids.append(guid)
-            files[f"sources/{guid}.txt"] = plain
-            label = session.id if len(item.sources) == 1 else f"{session.id} ({source_name})"
-            source = ET.Element(
-                "TextSource",
-                {
-                    "guid": guid,
-                    "name": label,
-                    "plainTextPath": f"internal://{guid}.txt",
-                    "creatingUser": user,
-                    "creationDateTime": created,
-                },
-            )
-            _text_el(source, "Description", session.title)
-            for st in statements:
-                start = min(mapping.get(st.char_start, st.char_start), len(plain))
-                end = min(max(mapping.get(st.char_end, st.char_end), start), len(plain))
-                selection = _el(
-                    source,
-                    "PlainTextSelection",
-                    guid=_guid("statement", session.id, str(st.position)),
-                    name=f"#{st.position}",
-                    startPosition=str(start),
-                    endPosition=str(end),
-                    creatingUser=user,
-                    creationDateTime=created,
-                )
-                where = [p for p in (st.section, st.prompt, st.group) if p]
-                if where:
-                    _text_el(selection, "Description", " / ".join(where))
-                for dim, label_id in st.tags.pairs():
-                    coding = _el(
-                        selection,
-                        "Coding",
-                        guid=_guid("coding", session.id, str(st.position), dim, label_id),
-                        creatingUser=user,
-                        creationDateTime=created,
-                    )
-                    _el(coding, "CodeRef", targetGUID=code_guid(dim, label_id))
-            _variable_values(source, session, variables)
-            source_elements.append(source)
-
+        stamp = _Stamp(user, _datetime(item.session.created_at, created))
+        elements = _session_sources(item, stamp, variables, redact, files)
+        source_guids[item.session.id] = [e.get("guid", "") for e in elements]
+        source_elements.extend(elements)
     if sessions:
-        cases = _el(root, "Cases")
-        for item in sessions:
-            case = _el(cases, "Case", guid=_guid("case", item.session.id))
-            case.set("name", item.session.id)
-            _text_el(case, "Description", item.session.title)
-            _variable_values(case, item.session, variables)
-            for guid in source_guids[item.session.id]:
-                _el(case, "SourceRef", targetGUID=guid)
+        _cases(root, sessions, source_guids, variables)
     if source_elements:
         _el(root, "Sources").extend(source_elements)
-
-    buffer = io.BytesIO()
-    date_time = moment.timetuple()[:6]
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            zipfile.ZipInfo("project.qde", date_time), _serialise(root, ns), zipfile.ZIP_DEFLATED
-        )
-        for path, text in files.items():
-            archive.writestr(
-                zipfile.ZipInfo(path, date_time), text.encode("utf-8"), zipfile.ZIP_DEFLATED
-            )
-    return buffer.getvalue()
+    return _zip(root, files, moment)
 
 
 def _masked(sessions: list[SessionExport]) -> list[SessionExport]:
@@ -745,6 +842,13 @@ def _dimension_key(code: QdaCode) -> str | None:
     return None
 
 
+def _without_dimension(name: str, dimension: str) -> str:
+    """A code name without the dimension ``code_names`` added to keep it unique
+    ("Samordning (begrepp)" in the concepts is "Samordning")."""
+    suffix = f" ({DIMENSION_SINGULAR.get(dimension, '')})"
+    return name[: -len(suffix)] if name.endswith(suffix) else name
+
+
 def skeleton(codes: list[QdaCode]) -> list[SkeletonDimension]:
     """Group a codebook's codes into dimensions.
 
@@ -787,7 +891,8 @@ def skeleton(codes: list[QdaCode]) -> list[SkeletonDimension]:
                 if not code.codable:
                     continue
                 path = [a.name for a in ancestors]
-                base = _label_id(code.name, f"code-{len(ids) + 1}")
+                name = _without_dimension(code.name, key)
+                base = _label_id(name, f"code-{len(ids) + 1}")
                 label_id = base
                 if label_id in ids and ancestors:
                     label_id = _label_id(f"{ancestors[-1].name} {code.name}", base)
@@ -796,7 +901,7 @@ def skeleton(codes: list[QdaCode]) -> list[SkeletonDimension]:
                     label_id, n = f"{base}-{n}", n + 1
                 ids.add(label_id)
                 dim.labels.append(
-                    SkeletonLabel(label_id, code.name.strip() or label_id, code.description, path)
+                    SkeletonLabel(label_id, name.strip() or label_id, code.description, path)
                 )
         out.append(dim)
     order = {d: i for i, d in enumerate(DIMENSIONS)}
