@@ -8,6 +8,7 @@ sentences is left to the spaCy pipeline (see ``synth.pipeline.statements``).
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -394,27 +395,23 @@ class Line:
     number: int  # 1-based
     offset: int  # of the raw line in the text
     raw: str
+    content: str  # the line stripped
     alone: bool  # blank (or removed) lines before and after
     next_bullet: bool  # the next line is a bullet
     next_numbered: bool  # the next line is a numbered item
     continued: bool  # its sentence goes on in the next line (after a page break, say)
     bullet: re.Match[str] | None
     md: re.Match[str] | None
-
-    @property
-    def content(self) -> str:
-        return self.raw.strip()
+    numbered: bool  # a numbered item ("1. …")
 
     @property
     def start(self) -> int:
         """Offset of the content in the text."""
         return self.offset + len(self.raw) - len(self.raw.lstrip())
 
-    @property
-    def numbered(self) -> bool:
-        return bool(NUMBERED_RE.match(self.raw))
-
+    @functools.cached_property
     def unnumbered(self) -> str:
+        """The content without its number and emphasis: "1. *Vad …?*" is "Vad …?"."""
         return strip_emphasis(NUMBERED_RE.sub("", self.content))
 
     def after_bullet(self) -> str:
@@ -425,28 +422,38 @@ class Line:
 def _lines_in_context(numbered: list[tuple[int, str]], skipped: set[int]) -> list[Line | None]:
     """A ``Line`` for each (offset, line); None for blank lines and ``skipped`` ones."""
     raw = [line for _, line in numbered]
+    stripped = [line.strip() for line in raw]
+    # The next line with text (skipped or not) within 40 lines, from a pass backwards.
+    following: list[str] = [""] * len(raw)
+    nearest, at = "", len(raw)
+    for i in range(len(raw) - 1, -1, -1):
+        following[i] = nearest if at - i < 40 else ""
+        if stripped[i]:
+            nearest, at = stripped[i], i
 
     def blank(i: int) -> bool:
-        return i < 0 or i >= len(raw) or not raw[i].strip() or i in skipped
+        return i < 0 or i >= len(raw) or not stripped[i] or i in skipped
 
     out: list[Line | None] = []
     for i, (offset, line) in enumerate(numbered):
         if blank(i):
             out.append(None)
             continue
-        following = next((x for x in raw[i + 1 : i + 40] if x.strip()), "")
-        content = line.strip()
+        content = stripped[i]
+        next_blank = blank(i + 1)
         out.append(
             Line(
                 number=i + 1,
                 offset=offset,
                 raw=line,
-                alone=blank(i - 1) and blank(i + 1),
-                next_bullet=not blank(i + 1) and bool(BULLET_RE.match(raw[i + 1])),
-                next_numbered=not blank(i + 1) and bool(NUMBERED_RE.match(raw[i + 1])),
-                continued=following.strip()[:1].islower() and content[-1:] not in TERMINAL,
+                content=content,
+                alone=blank(i - 1) and next_blank,
+                next_bullet=not next_blank and bool(BULLET_RE.match(raw[i + 1])),
+                next_numbered=not next_blank and bool(NUMBERED_RE.match(raw[i + 1])),
+                continued=following[i][:1].islower() and content[-1:] not in TERMINAL,
                 bullet=BULLET_RE.match(line),
                 md=MD_HEADING_RE.match(line),
+                numbered=bool(NUMBERED_RE.match(line)),
             )
         )
     return out
@@ -530,7 +537,7 @@ def _question_role(line: Line, ctx: _Context) -> Role | None:
     """A question on a line of its own, numbered or not, is the prompt of what follows."""
     if line.bullet is not None and not line.numbered:
         return None
-    text = line.unnumbered()
+    text = line.unnumbered
     if line.bullet is None:
         return ("prompt", text) if _is_prompt(text) else None
     # A numbered question is a prompt when it stands alone or heads a list of its own;
@@ -556,7 +563,7 @@ def _section_role(line: Line, ctx: _Context) -> Role | None:
         return None
     if line.bullet is not None and not (line.numbered and line.alone):
         return None
-    text = line.unnumbered()
+    text = line.unnumbered
     if not _is_named_section(text) or group_label(text) is not None:
         return None
     if ctx.at_top and not ctx.has_blocks:
@@ -747,11 +754,11 @@ def segment(
     # Prompts listed as bullets in a preamble ("- Vad behövs …?") repeat as real prompts
     # later; such bullets are structure, not statements.
     prompt_keys = {
-        line_key(line.unnumbered())
+        line_key(line.unnumbered)
         for line in lines
         if line is not None
         and (line.bullet is None or (line.numbered and line.alone))
-        and _is_prompt(line.unnumbered())
+        and _is_prompt(line.unnumbered)
     }
     segmenter = _Segmenter(_Context(classify_shift, prompt_keys))
     for i, line in enumerate(lines):
