@@ -80,7 +80,7 @@ def eval_cli(
             data.pop("misses")
         out.print_json(json.dumps(data, ensure_ascii=False))
         return
-    out.print(_methods_table(reports))
+    print_wide(_methods_table(reports))
     _print_labels(current)
     out.print(f"{current.statements} statements scored", markup=False)
     if misses:
