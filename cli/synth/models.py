@@ -117,19 +117,6 @@ class Heading:
 
 
 @dataclass
-class ParsedDocument:
-    """What the parser found in one source text."""
-
-    source: str
-    text: str  # the normalised text all offsets refer to
-    statements: list[Statement]
-    headings: list[Heading]
-    boilerplate: list[tuple[int, int]]  # removed line ranges (1-based, inclusive)
-    title: str | None = None
-    date: str | None = None
-
-
-@dataclass
 class Session:
     """A stored workshop session (one or more source files)."""
 
