@@ -10,7 +10,7 @@ import pytest
 
 from synth import resources
 from synth.models import CodedStatement
-from synth.pipeline.classifier import Classifier, label_name
+from synth.pipeline.classifier import FUNCTION_WORDS, Classifier, label_name
 from synth.pipeline.tagging import Tagger
 from synth.taxonomy import Taxonomy
 
@@ -63,6 +63,7 @@ def test_model_tags_carry_their_score_and_the_words_that_weighed_most(
         for e in words:
             assert e.term == ""
             assert text[e.start : e.end] == e.text
+            assert e.text.lower() not in FUNCTION_WORDS
 
 
 def test_a_false_friend_keeps_the_model_from_adding_its_label(taxonomy: Taxonomy) -> None:
@@ -156,14 +157,16 @@ def test_learn_then_train_gives_the_corpus_a_model_of_its_own(
     corrections.write_text(
         "\ufeffsession;position;text;shifts;concepts;factors\r\n"
         "s1;1;Ingen lyssnar på vad pappa säger;person-relation;;\r\n"
-        "s1;2;Bussen gick för tidigt;;;\r\n",
+        "s1;2;Bussen gick för tidigt;;;\r\n"
+        # A statement of the shipped dev split, corrected: it stays in dev.
+        "s1;3;bussen var sen;;;\r\n",
         encoding="utf-8",
     )
     learnt = run("learn", corrections, "--corpus", db)
     assert learnt.exit_code == 0, learnt.output
-    assert "2 new" in learnt.output
+    assert "3 new" in learnt.output
     again = run("learn", corrections, "--corpus", db)
-    assert "0 new and 2 corrected" in again.output
+    assert "0 new and 3 corrected" in again.output
 
     trained = run("train", "--corpus", db)
     assert trained.exit_code == 0, trained.output

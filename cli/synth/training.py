@@ -293,16 +293,21 @@ def train_corpus(
 ) -> TrainResult:
     """Retrain the classifier on the shipped corpus's train split plus the corpus's own
     examples (which replace a shipped statement of the same text) into the model folder
-    beside the corpus; thresholds are tuned on the shipped dev split."""
+    beside the corpus; thresholds are tuned on the shipped dev split (with the corpus's
+    corrections of its statements)."""
     examples = corpus.examples()
     if not examples:
         raise SynthError(
             f"{corpus.path}: no examples to learn from yet; run 'synth learn FILE' first"
         )
     splits = shipped_splits()
-    own = {ex.text for ex in examples}
-    train = [st for st in splits["train"] if st.text not in own] + examples
-    dev = [st for st in splits["dev"] if st.text not in own]
+    # An example with the text of a shipped dev statement replaces it in dev (the
+    # thresholds are tuned on the corrected labels); the others replace or join training.
+    own = {ex.text: ex for ex in examples}
+    dev_texts = {st.text for st in splits["dev"]}
+    dev = [own.get(st.text, st) for st in splits["dev"]]
+    train = [st for st in splits["train"] if st.text not in own]
+    train += [ex for ex in examples if ex.text not in dev_texts]
     output = resources.corpus_model_dir(corpus.path)
     result = train_classifier(train, dev, output, taxonomy, progress=progress)
     # The model holds words of the corpus's statements: readable by its owner only.

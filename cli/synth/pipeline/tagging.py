@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from synth.models import DIMENSIONS, Evidence, TagSet
-from synth.pipeline.classifier import TOP_WORDS, Classifier
+from synth.pipeline.classifier import FUNCTION_WORDS, TOP_WORDS, Classifier
 from synth.taxonomy import Label, Taxonomy, Term
 
 if TYPE_CHECKING:
@@ -289,12 +289,15 @@ class Tagger:
         label: str,
         label_index: int,
     ) -> list[Evidence]:
-        """The words that pushed a model tag's score most (positive weight), in text order."""
+        """The words that pushed a model tag's score most (positive weight), in text order;
+        function words are left out of what is shown."""
         assert self.classifier is not None
         weights = self.classifier.weights(rows, label_index)
         best: dict[str, tuple[float, int]] = {}
         for i, w in zip(positions, weights, strict=True):
             lower = doc[i].lower_
+            if lower in FUNCTION_WORDS:
+                continue
             if w > 0 and (lower not in best or w > best[lower][0]):
                 best[lower] = (w, i)
         top = sorted(best.values(), reverse=True)[:TOP_WORDS]
