@@ -101,8 +101,35 @@ def sentence_spans(
     return [(a, b) for a, b in merged if b > a]
 
 
+# Blocks tagged together: the classifier scores all their statements in one batch (one
+# call per block cost a quarter of the ingest time with the classifier on, cProfile).
+_TAG_BATCH = 64
+
+
+@dataclass
+class _Block:
+    """A block's piece, tokenised, with its sentences: ready to be tagged."""
+
+    block: parsing.Block
+    doc: Any
+    words: list[WordType]
+    spans: list[tuple[int, int]]
+    chars: dict[tuple[int, int], tuple[int, int]]
+
+
 def tagged_statements(seg: parsing.Segmentation, name: str, tagger: Tagger) -> Iterator[Statement]:
-    """The statements of a segmented text, tagged, in order (one block at a time)."""
+    """The statements of a segmented text, tagged, in order (a batch of blocks at a time)."""
+    batch: list[_Block] = []
+    for piece in _pieces(seg, tagger):
+        batch.append(piece)
+        if len(batch) == _TAG_BATCH:
+            yield from _tag_blocks(batch, name, tagger)
+            batch = []
+    yield from _tag_blocks(batch, name, tagger)
+
+
+def _pieces(seg: parsing.Segmentation, tagger: Tagger) -> Iterator[_Block]:
+    """Each piece of each block that says something, tokenised and split into sentences."""
     from spacy.attrs import IDX, ORTH, SENT_START, SPACY
 
     # (block, offset of the piece in the block's text, piece): most blocks are one piece.
@@ -136,10 +163,16 @@ def tagged_statements(seg: parsing.Segmentation, name: str, tagger: Tagger) -> I
         spans = [
             span for span in spans if any(ch.isalnum() for ch in block.text[slice(*chars[span])])
         ]
-        if not spans:
-            continue
-        for span, tags in zip(spans, tagger.tag_doc(doc, spans, words), strict=True):
-            start_char, end_char = chars[span]
+        if spans:
+            yield _Block(block, doc, words, spans, chars)
+
+
+def _tag_blocks(batch: list[_Block], name: str, tagger: Tagger) -> Iterator[Statement]:
+    tagged = tagger.tag_docs([(b.doc, b.spans, b.words) for b in batch])
+    for piece, tagsets in zip(batch, tagged, strict=True):
+        block, words = piece.block, piece.words
+        for span, tags in zip(piece.spans, tagsets, strict=True):
+            start_char, end_char = piece.chars[span]
             src_start, src_end, line_start, line_end = block.source_span(start_char, end_char)
             span_words = [w for w in words[span[0] : span[1]] if not w.space]
             yield Statement(

@@ -199,6 +199,28 @@ class Tagger:
             self._add_model_tags([(doc, span, types) for span in spans], results, excluded)
         return results
 
+    def tag_docs(
+        self, items: Sequence[tuple[Doc, Sequence[tuple[int, int]], Sequence[WordType]]]
+    ) -> list[list[TagSet]]:
+        """``tag_doc`` of several docs (doc, spans, word types); the classifier scores the
+        spans of all of them in one batch."""
+        results: list[TagSet] = []
+        excluded: list[set[tuple[str, str]]] = []
+        model_items: list[tuple[Doc, tuple[int, int], Sequence[WordType]]] = []
+        for doc, spans, types in items:
+            tags, blocked = self._term_tags(doc, spans, types)
+            results.extend(tags)
+            excluded.extend(blocked)
+            model_items.extend((doc, span, types) for span in spans)
+        if self.classifier is not None:
+            self._add_model_tags(model_items, results, excluded)
+        out: list[list[TagSet]] = []
+        n = 0
+        for _, spans, _ in items:
+            out.append(results[n : n + len(spans)])
+            n += len(spans)
+        return out
+
     def _term_tags(
         self, doc: Doc, spans: Sequence[tuple[int, int]], types: Sequence[WordType]
     ) -> tuple[list[TagSet], list[set[tuple[str, str]]]]:
@@ -274,28 +296,28 @@ class Tagger:
             tags.labels(dim).append(label)
             tags.labels(dim).sort(key=lambda x, d=dim: self._order[(d, x)])
             tags.scores[(dim, label)] = round(float(probabilities[k, j]), 3)
-            doc, (span_start, _), _ = items[k]
+            doc, (span_start, _), types = items[k]
             tags.evidence.extend(
-                self._model_evidence(doc, span_start, positions[k], rows[k], dim, label, j)
+                self._model_evidence(doc, types, span_start, positions[k], rows[k], (dim, label, j))
             )
 
     def _model_evidence(
         self,
         doc: Doc,
+        types: Sequence[WordType],
         span_start: int,
         positions: list[int],
         rows: list[int],
-        dim: str,
-        label: str,
-        label_index: int,
+        tag: tuple[str, str, int],
     ) -> list[Evidence]:
         """The words that pushed a model tag's score most (positive weight), in text order;
         function words are left out of what is shown."""
         assert self.classifier is not None
+        dim, label, label_index = tag
         weights = self.classifier.weights(rows, label_index)
         best: dict[str, tuple[float, int]] = {}
         for i, w in zip(positions, weights, strict=True):
-            lower = doc[i].lower_
+            lower = types[i].lower
             if lower in FUNCTION_WORDS:
                 continue
             if w > 0 and (lower not in best or w > best[lower][0]):
@@ -389,18 +411,9 @@ class Tagger:
         yield from self._tag_batch(batch)
 
     def _tag_batch(self, docs: list[Doc]) -> list[TagSet]:
-        """Tags of docs of one statement each: terms per doc, the classifier on all at once."""
-        results: list[TagSet] = []
-        excluded: list[set[tuple[str, str]]] = []
-        items: list[tuple[Doc, tuple[int, int], Sequence[WordType]]] = []
-        for doc in docs:
-            types = self.word_types(doc)
-            tags, blocked = self._term_tags(doc, [(0, len(doc))], types)
-            results.extend(tags)
-            excluded.extend(blocked)
-            items.append((doc, (0, len(doc)), types))
-        self._add_model_tags(items, results, excluded)
-        return results
+        """Tags of docs of one statement each (the classifier scores them all at once)."""
+        tagged = self.tag_docs([(doc, [(0, len(doc))], self.word_types(doc)) for doc in docs])
+        return [tags[0] for tags in tagged]
 
     def tag_text(self, text: str) -> TagSet:
         return next(self.tag_texts([text]))
