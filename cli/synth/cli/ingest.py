@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import traceback
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -27,6 +29,9 @@ from synth.cli._util import (
 from synth.errors import EXIT_OK, EXIT_PARTIAL
 from synth.models import KINDS
 from synth.redact import redact
+
+if TYPE_CHECKING:
+    from synth.ingest import IngestResult
 
 
 @app.command("ingest")
@@ -88,26 +93,8 @@ def ingest_cli(
     date = check_options(session, kind, date)
     tagger = make_tagger(taxonomy, corpus, model=not no_model)
     with open_corpus(corpus, create=True) as db:
-        with Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=err,
-            transient=True,
-            disable=not err.is_terminal,
-        ) as progress:
-            files, _ = expand_paths(paths, recursive)
-            task = progress.add_task("ingesting", total=len(files) or None)
-
-            started = [0]
-
-            def step(name: str) -> None:
-                # Called as a file starts: the files before it are done.
-                progress.update(
-                    task, description=f"reading {Path(name).name}", completed=started[0]
-                )
-                started[0] += 1
-
+        files, _ = expand_paths(paths, recursive)
+        with _file_progress(len(files)) as step:
             report = ingest(
                 paths,
                 db,
@@ -123,34 +110,8 @@ def ingest_cli(
                 progress=step,
                 jobs=jobs,
             )
-        for r in report.results:
-            if r.status == "unchanged" and r.not_stored_as:
-                out.print(
-                    f"already stored  {r.session_id}  ({r.statements} statements); not stored"
-                    f" again as '{r.not_stored_as}': use --force-copy to store a copy under"
-                    " that id, or --replace to parse it again into it",
-                    markup=False,
-                )
-            elif r.status == "unchanged":
-                out.print(
-                    f"already stored  {r.session_id}  ({r.statements} statements; "
-                    "use --replace to parse it again)",
-                    markup=False,
-                )
-            else:
-                out.print(
-                    f"{r.status:<8} {r.session_id}  {r.statements} statements, {r.tagged} tagged"
-                    f"  · {r.date or 'no date'} · {r.kind} · {printable(redact(r.title))}",
-                    markup=False,
-                )
-                if r.undated:
-                    err.print(
-                        f'note: {r.session_id}: "{r.undated_text}" has no year; to date the'
-                        f" session, ingest it again with --replace --session {r.session_id}"
-                        f" --date YYYY{r.undated[1:]}",
-                        markup=False,
-                        highlight=False,
-                    )
+    for r in report.results:
+        _print_result(r)
     if debug:
         for error in report.errors:
             err.print("".join(traceback.format_exception(error)), markup=False)
@@ -163,3 +124,60 @@ def ingest_cli(
         )
         raise typer.Exit(EXIT_PARTIAL)
     raise typer.Exit(EXIT_OK)
+
+
+@contextlib.contextmanager
+def _file_progress(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the files on stderr (only on a terminal); yields the callback the
+    ingest calls as each file starts."""
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("ingesting", total=total or None)
+        started = 0
+
+        def step(name: str) -> None:
+            # Called as a file starts: the files before it are done.
+            nonlocal started
+            progress.update(task, description=f"reading {Path(name).name}", completed=started)
+            started += 1
+
+        yield step
+
+
+def _print_result(r: IngestResult) -> None:
+    """One line for a session stored, replaced or already stored; a note for a date
+    without a year."""
+    if r.status == "unchanged" and r.not_stored_as:
+        out.print(
+            f"already stored  {r.session_id}  ({r.statements} statements); not stored"
+            f" again as '{r.not_stored_as}': use --force-copy to store a copy under"
+            " that id, or --replace to parse it again into it",
+            markup=False,
+        )
+        return
+    if r.status == "unchanged":
+        out.print(
+            f"already stored  {r.session_id}  ({r.statements} statements; "
+            "use --replace to parse it again)",
+            markup=False,
+        )
+        return
+    out.print(
+        f"{r.status:<8} {r.session_id}  {r.statements} statements, {r.tagged} tagged"
+        f"  · {r.date or 'no date'} · {r.kind} · {printable(redact(r.title))}",
+        markup=False,
+    )
+    if r.undated:
+        err.print(
+            f'note: {r.session_id}: "{r.undated_text}" has no year; to date the'
+            f" session, ingest it again with --replace --session {r.session_id}"
+            f" --date YYYY{r.undated[1:]}",
+            markup=False,
+            highlight=False,
+        )
