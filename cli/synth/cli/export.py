@@ -48,8 +48,7 @@ def export_cli(
     debug: DebugOption = False,
 ) -> None:
     """Export sessions for a QDA program (.qdpx) or a spreadsheet (csv, jsonl)."""
-    from synth.output import refi
-    from synth.output import tabular as exporting
+    from synth.output.exports import export
 
     if fmt is None and output is not None:
         suffix = output.suffix.lstrip(".").lower()
@@ -60,36 +59,23 @@ def export_cli(
         raise fail("a .qdpx is a zip file: give -o FILE.qdpx")
     if not sessions and not all_sessions:
         raise fail("name the sessions to export (see 'synth sessions') or give --all")
-    redact = not no_redact
     with open_corpus(corpus) as db:
-        infos = db.sessions() if all_sessions else db.sessions_by_ids(sessions or [])
-        if not infos:
-            raise fail(f"no sessions stored in {db.path}; run 'synth ingest NOTES' first")
-        loaded = [(info, db.statements(info.id), db.sources(info.id)) for info in infos]
-    statement_count = sum(len(statements) for _, statements, _ in loaded)
-    masked = "personal data masked" if redact else "personal data NOT masked"
-
-    if fmt == "qdpx":
-        assert output is not None
-        items = [refi.SessionExport(i, sources, st) for i, st, sources in loaded]
-        data = refi.project_bytes(items, load_taxonomy(taxonomy), redact=redact, name=output.stem)
-        write_output(data, output, announce=False)
-        codings = sum(len(s.tags.pairs()) for _, statements, _ in loaded for s in statements)
-        err.print(
-            f"wrote {output}: {len(loaded)} session(s), {statement_count} statements, "
-            f"{codings} codings ({masked})",
-            markup=False,
+        done = export(
+            db,
+            None if all_sessions else sessions or [],
+            fmt,
+            load_taxonomy(taxonomy) if fmt == "qdpx" else None,
+            redact=not no_redact,
+            name=output.stem if output else "synth",
         )
-        return
-
-    rows = exporting.statement_rows([(i, st) for i, st, _ in loaded], redact=redact)
-    text = exporting.to_csv(rows) if fmt == "csv" else exporting.to_jsonl(rows)
     if output is None:
-        write_output(text, None)
+        write_output(done.data.decode("utf-8"), None)
         return
-    # Bytes, so the CSV keeps its CRLF line ends on every platform.
-    write_output(text.encode("utf-8"), output, announce=False)
-    err.print(
-        f"wrote {output}: {len(loaded)} session(s), {statement_count} rows ({masked})",
-        markup=False,
+    write_output(done.data, output, announce=False)
+    count = (
+        f"{done.statements} statements, {done.codings} codings"
+        if fmt == "qdpx"
+        else f"{done.statements} rows"
     )
+    masked = "personal data NOT masked" if no_redact else "personal data masked"
+    err.print(f"wrote {output}: {done.sessions} session(s), {count} ({masked})", markup=False)
