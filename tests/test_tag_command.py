@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+from pathlib import Path
 from typing import Any
 
-from conftest import EVAL, need
+import pytest
+
+from conftest import EVAL, TAXONOMY, need
 
 
 def test_one_json_object_per_input_line_in_order(run: Any) -> None:
@@ -41,3 +45,38 @@ def test_without_lines_the_input_is_parsed_as_notes(run: Any) -> None:
         "Viktigt med dialog.",
         "Och med samverkan.",
     ]
+
+
+class _LinesOnly(io.StringIO):
+    """Standard input that can be read a line at a time but not all at once."""
+
+    def read(self, size: int | None = -1) -> str:
+        raise AssertionError("the whole input was read at once")
+
+
+def test_lines_stream_through_without_reading_the_whole_input(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from synth.cli.tag import tag_cli
+
+    monkeypatch.setattr("sys.stdin", _LinesOnly("Fler SIP\nMer förebyggande arbete\n"))
+    tag_cli("-", "jsonl", lines=True, max_size=0.00001, taxonomy=TAXONOMY)
+    records = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    # Longer than --max-size, which limits files and notes, not a stream of lines.
+    assert [r["text"] for r in records] == ["Fler SIP", "Mer förebyggande arbete"]
+    assert records[1]["shifts"] == ["proaktiv"]
+
+
+def test_notes_on_standard_input_over_max_size_are_refused_with_the_fix(run: Any) -> None:
+    result = run("tag", "-", "--max-size", "0.00001", input="Vad behövs?\n\n- Fler SIP\n")
+    assert result.exit_code == 1
+    assert "standard input" in result.output and "--max-size" in result.output
+    assert "--lines" in result.output
+
+
+def test_a_file_over_max_size_is_refused_naming_the_option(run: Any, tmp_path: Path) -> None:
+    notes = tmp_path / "stora.txt"
+    notes.write_text("- Fler SIP\n" * 200, encoding="utf-8")
+    result = run("tag", notes, "--max-size", "0.001")
+    assert result.exit_code == 1
+    assert "stora.txt" in result.output and "--max-size" in result.output

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import EVAL, need
 from synth.analysis.evaluation import evaluate
@@ -116,3 +118,67 @@ def test_a_phrase_term_in_base_form_matches_its_inflections(
     tagger: Tagger, text: str, label: str
 ) -> None:
     assert label in tagger.tag_text(text).concepts
+
+
+# Pieces of Swedish notes that exercise spaCy's tokenizer: abbreviations kept whole,
+# punctuation split off, hyphens, quotes, numbers, colons, slashes and odd spacing.
+_PIECES = [
+    "Vi",
+    "behöver",
+    "SIP-möten,",
+    "t.ex.",
+    "bl.a.",
+    "(vård-",
+    "och",
+    "omsorg)",
+    '"Vad',
+    'göra?"',
+    "kl.",
+    "13-16.",
+    "person/relation",
+    "SIP:en",
+    "2030!",
+    "…",
+    "–",
+    "e-post:",
+    "a@b.se",
+    "50%",
+    "Äldre",
+]
+
+
+@settings(derandomize=True, database=None, max_examples=200)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(_PIECES), st.sampled_from([" ", " ", " ", "  ", "\n", ""])),
+        max_size=12,
+    )
+)
+def test_tokens_are_those_of_spacys_tokenizer(tagger: Tagger, parts: list[tuple[str, str]]) -> None:
+    text = "".join(piece + space for piece, space in parts)
+    doc = tagger.nlp.tokenizer(text)
+    tokens = tagger.split(text)
+    assert [w.text for w in tokens.types] == [t.text for t in doc]
+    assert tokens.starts == [t.idx for t in doc]
+
+
+@settings(derandomize=True, database=None, max_examples=200)
+@given(st.lists(st.sampled_from([*_PIECES, "Bra.", "Nej!", "...", ")", "?", '"']), max_size=14))
+def test_sentences_start_where_spacys_sentencizer_starts_them(
+    tagger: Tagger, words: list[str]
+) -> None:
+    from spacy.pipeline import Sentencizer
+
+    from synth.pipeline.statements import sentence_starts
+
+    text = " ".join(words)
+    doc = Sentencizer()(tagger.nlp.tokenizer(text))
+    expected = [1 if t.is_sent_start else -1 for t in doc]
+    assert sentence_starts(tagger.split(text).types) == expected
+
+
+def test_phrases_match_by_lemma_or_as_written(tagger: Tagger) -> None:
+    assert "proaktiv" in tagger.tag_text("Tidiga insatser behövs").shifts
+    assert "proaktiv" in tagger.tag_text("Den tidigaste insatsen").shifts
+    tags = tagger.tag_text("Det gäller tidiga insatser")
+    assert ("tidiga insatser", 11, 26) in {(e.text, e.start, e.end) for e in tags.evidence}

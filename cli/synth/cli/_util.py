@@ -77,6 +77,7 @@ NoModelOption = Annotated[
         help="Tag with the taxonomy's terms only (without the trained classifier).",
     ),
 ]
+MaxSizeOption = Annotated[float, typer.Option("--max-size", help="Largest file to read, in MB.")]
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show the full traceback of errors.", hidden=True)
 ]

@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
+    MaxSizeOption,
     NoModelOption,
     TaxonomyOption,
     app,
@@ -68,9 +69,7 @@ def ingest_cli(
     recursive: Annotated[
         bool, typer.Option("--recursive", "-r", help="Ingest folders with their subfolders.")
     ] = False,
-    max_size: Annotated[
-        float, typer.Option("--max-size", help="Largest file to read, in MB.")
-    ] = 50.0,
+    max_size: MaxSizeOption = 50.0,
     jobs: Annotated[
         int,
         typer.Option(

@@ -14,7 +14,7 @@ from typing import Any
 
 from synth.models import Heading, Statement
 from synth.pipeline import parsing
-from synth.pipeline.tagging import Tagger, WordType
+from synth.pipeline.tagging import Tagger, Tokens, WordType
 
 
 @dataclass
@@ -62,13 +62,35 @@ def pieces(text: str, limit: int = MAX_PIECE_CHARS) -> list[tuple[int, int]]:
     return spans
 
 
+def sentence_starts(words: Sequence[WordType]) -> list[int]:
+    """SENT_START values (1 begins a sentence, -1 does not) as spaCy's sentencizer sets them.
+
+    A sentence ends after a run of sentence-ending characters ("." "?" "!" …) and any
+    punctuation after it. Read from the cached word types: spaCy's sentencizer made a
+    Token object per word, a third of the tagging time (cProfile of ``tag``).
+    """
+    starts = [-1] * len(words)
+    if not words:
+        return starts
+    starts[0] = 1
+    seen_end = False
+    for i, word in enumerate(words):
+        if seen_end and not word.punct and not word.sentence_end:
+            starts[i] = 1
+            seen_end = False
+        elif word.sentence_end:
+            seen_end = True
+    return starts
+
+
 def sentence_spans(
-    words: Sequence[WordType], sent_starts: Sequence[int], spaces: Sequence[int]
+    words: Sequence[WordType], sent_starts: Sequence[int], spaces: Sequence[bool]
 ) -> list[tuple[int, int]]:
     """Sentences of a paragraph as token spans, with quotes kept in their sentence.
 
     ``words`` are the paragraph's tokens, ``sent_starts`` their SENT_START values (1 on
-    the first token of a sentence) and ``spaces`` whether whitespace follows each one.
+    the first token of a sentence, ``sentence_starts``) and ``spaces`` whether whitespace
+    follows each one.
     spaCy's sentencizer attaches an opening quote after a full stop to the sentence
     before it, and splits ``Tänk "vad kan jag göra?" istället …`` after the question.
     """
@@ -111,8 +133,7 @@ class _Block:
     """A block's piece, tokenised, with its sentences: ready to be tagged."""
 
     block: parsing.Block
-    doc: Any
-    words: list[WordType]
+    tokens: Tokens
     spans: list[tuple[int, int]]
     chars: dict[tuple[int, int], tuple[int, int]]
 
@@ -129,48 +150,42 @@ def tagged_statements(seg: parsing.Segmentation, name: str, tagger: Tagger) -> I
 
 
 def _pieces(seg: parsing.Segmentation, tagger: Tagger) -> Iterator[_Block]:
-    """Each piece of each block that says something, tokenised and split into sentences."""
-    from spacy.attrs import IDX, ORTH, SENT_START, SPACY
+    """Each piece of each block that says something, tokenised and split into sentences.
 
-    # (block, offset of the piece in the block's text, piece): most blocks are one piece.
-    parts = [
-        (block, start, block.text[start:end])
-        for block in seg.blocks
-        for start, end in pieces(block.text)
-    ]
-    docs = tagger.nlp.pipe((text for _, _, text in parts), batch_size=256)
-    # Every token is read through arrays of ids and offsets and its cached word type: a
-    # Token or Span object per word cost more than the tagging (cProfile of ingest).
-    attrs = [ORTH, IDX, SENT_START, SPACY]
-    for (block, offset, _), doc in zip(parts, docs, strict=True):
-        if not len(doc):
-            continue
-        orths, starts, sent_starts, spaces = doc.to_array(attrs).T.tolist()
-        starts = [offset + s for s in starts]
-        words = tagger.word_types(doc, orths)
-        spans = (
-            [(0, len(doc))]
-            if block.kind == "bullet"
-            else sentence_spans(words, sent_starts, spaces)
-        )
-        # Texts cut from the block's text (which is doc.text: spaCy keeps every character)
-        # by character offsets.
-        chars = {
-            span: (starts[span[0]], starts[span[1] - 1] + len(words[span[1] - 1].text))
-            for span in spans
-        }
-        # A piece with no letter or digit ("–", "…") says nothing; "2030" does.
-        spans = [
-            span for span in spans if any(ch.isalnum() for ch in block.text[slice(*chars[span])])
-        ]
-        if spans:
-            yield _Block(block, doc, words, spans, chars)
+    Every token is read through its cached word type and its offset: a Token or Span
+    object per word cost more than the tagging (cProfile of ingest). Most blocks are one
+    piece."""
+    for block in seg.blocks:
+        for offset, end in pieces(block.text):
+            tokens = tagger.split(block.text[offset:end])
+            words = tokens.types
+            if not words:
+                continue
+            starts = [offset + s for s in tokens.starts] if offset else tokens.starts
+            spans = (
+                [(0, len(words))]
+                if block.kind == "bullet"
+                else sentence_spans(words, sentence_starts(words), _spaces_after(tokens))
+            )
+            # Texts cut from the block's text by character offsets.
+            chars = {
+                span: (starts[span[0]], starts[span[1] - 1] + len(words[span[1] - 1].text))
+                for span in spans
+            }
+            # A piece with no letter or digit ("–", "…") says nothing; "2030" does.
+            spans = [
+                span
+                for span in spans
+                if any(ch.isalnum() for ch in block.text[slice(*chars[span])])
+            ]
+            if spans:
+                yield _Block(block, tokens, spans, chars)
 
 
 def _tag_blocks(batch: list[_Block], name: str, tagger: Tagger) -> Iterator[Statement]:
-    tagged = tagger.tag_docs([(b.doc, b.spans, b.words) for b in batch])
+    tagged = tagger.tag_many([(b.tokens, b.spans) for b in batch])
     for piece, tagsets in zip(batch, tagged, strict=True):
-        block, words = piece.block, piece.words
+        block, words = piece.block, piece.tokens.types
         for span, tags in zip(piece.spans, tagsets, strict=True):
             start_char, end_char = piece.chars[span]
             src_start, src_end, line_start, line_end = block.source_span(start_char, end_char)
@@ -191,6 +206,13 @@ def _tag_blocks(batch: list[_Block], name: str, tagger: Tagger) -> Iterator[Stat
                 forms=" ".join(w.lower for w in span_words),
                 tags=tags,
             )
+
+
+def _spaces_after(tokens: Tokens) -> list[bool]:
+    """Whether whitespace follows each token (spaCy's SPACY attribute), from the offsets."""
+    starts, words = tokens.starts, tokens.types
+    ends = [*starts[1:], len(tokens.text)]
+    return [start + len(w.text) < end for start, w, end in zip(starts, words, ends, strict=True)]
 
 
 def parse_source(

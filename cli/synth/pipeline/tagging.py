@@ -6,15 +6,19 @@ the labels the words missed whose score reaches the label's threshold, with the 
 that weighed most as evidence; a label whose exclude (false friend) matched in the
 statement is never added, by terms or by the model.
 
-Words and stems are checked once per word type and cached, so the cost per token is a
-dictionary lookup; phrases go through spaCy's ``PhraseMatcher`` on lemmas and on
-lowercase forms. (spaCy ``Matcher`` patterns with ``REGEX`` were measured at a tenth of
-the speed and are not used.)
+Tagging needs only spaCy's tokenizer: everything else is a property of a word type (the
+text as written), looked up once and cached, so the cost per token is a dictionary
+lookup. A word type knows its lower case, lemma (simplemma), the word and stem terms it
+hits, whether it ends a sentence, and which phrase terms may start at it; a phrase is
+checked only where one may start. (spaCy's ``PhraseMatcher`` on lemmas needed the
+lemmatizer to write a lemma into every token first, and its sentencizer made a Token
+object per word: together more than the tokenizer's own time, cProfile of ``tag``.)
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -38,6 +42,34 @@ class _Hit:
 
 
 @dataclass(frozen=True)
+class _Phrase:
+    """A phrase term: its words in lower case, and the lemmas each word may have."""
+
+    dimension: str
+    label: str
+    term: str
+    exclude: bool
+    lowers: tuple[str, ...]
+    lemmas: tuple[frozenset[str], ...]
+
+    def matches(self, types: Sequence[WordType], start: int) -> bool:
+        """Whether the phrase matches at ``start``: every word by its lower case, or every
+        word by its lemma (as spaCy's PhraseMatcher on LOWER and on LEMMA did)."""
+        if start + len(self.lowers) > len(types):
+            return False
+        by_lower = by_lemma = True
+        # Plain loops, leaving at the first word that fits neither way: most candidates
+        # fail on their second word.
+        for offset, (lower, lemmas) in enumerate(zip(self.lowers, self.lemmas, strict=True)):
+            word = types[start + offset]
+            by_lower = by_lower and word.lower == lower
+            by_lemma = by_lemma and word.lemma in lemmas
+            if not (by_lower or by_lemma):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
 class WordType:
     """A word as written, once per corpus: its lower case, lemma and taxonomy hits."""
 
@@ -46,7 +78,26 @@ class WordType:
     lemma: str
     space: bool
     hits: tuple[_Hit, ...]
+    punct: bool = False  # spaCy's is_punct
+    sentence_end: bool = False  # one of the characters spaCy's sentencizer ends a sentence on
+    phrase_first: bool = False  # the first word of some phrase term
     is_word: bool = False  # has a letter: a word the classifier reads
+
+
+@dataclass
+class Tokens:
+    """One text's tokens: the word type and character offset of each."""
+
+    text: str
+    types: list[WordType]
+    starts: list[int]
+
+
+# Text whose only whitespace is single spaces between words: spaCy's tokenizer splits it
+# into the tokens of each space-separated chunk, each chunk on its own.
+_OTHER_SPACING = re.compile(r"[^\S ]|  |^ | $")
+# Chunks kept in the cache before it starts afresh (bounds its memory).
+_CHUNK_CACHE_SIZE = 500_000
 
 
 def _word_hits(term: Term, lower: str, lemma: str, text: str) -> bool:
@@ -70,7 +121,7 @@ def _has_letter(text: str) -> bool:
 
 
 class Tagger:
-    """Tags statements (spaCy spans) with labels of the three dimensions.
+    """Tags statements (token spans of a text) with labels of the three dimensions.
 
     With a ``classifier`` the tags are hybrid (see the module's docstring); with
     ``terms=False`` the classifier alone tags (for comparing the two in ``synth eval``).
@@ -83,15 +134,16 @@ class Tagger:
         classifier: Classifier | None = None,
         terms: bool = True,
     ) -> None:
-        from spacy.attrs import ORTH
-        from spacy.matcher import PhraseMatcher
+        from spacy.attrs import IDX, ORTH
+        from spacy.pipeline.sentencizer import Sentencizer
 
+        from synth.pipeline import lemmas
         from synth.pipeline import nlp as nlp_module
 
-        # Tokens are read as one array of string ids per doc: a Token object per word
-        # cost more than the matching (cProfile of ingest).
         self._heading_cache: dict[str, str | None] = {}
-        self._orth = ORTH
+        self._attrs = [ORTH, IDX]
+        self._sentence_chars = frozenset(Sentencizer.default_punct_chars)
+        self._lemmas = lemmas.shared()
         self.taxonomy = taxonomy
         self.classifier = classifier
         self.terms = terms
@@ -100,9 +152,6 @@ class Tagger:
             (d, label.id): i for d in DIMENSIONS for i, label in enumerate(taxonomy.labels(d))
         }
         self._word_terms: list[tuple[Label, Term, bool]] = []
-        self._phrases: dict[str, tuple[str, str, str, bool]] = {}
-        self._lower_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        self._lemma_matcher = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         phrase_terms: list[tuple[Label, Term, bool]] = []
         for label in taxonomy.all_labels():
             for term, excl in [(t, False) for t in label.terms] + [
@@ -122,34 +171,36 @@ class Tagger:
                 self._exact.setdefault(term.value, []).append((label, term, excl))
             else:
                 self._stems.append((label, term, excl))
-        for n, (label, term, excl) in enumerate(phrase_terms):
-            key = f"p{n}"
-            self._phrases[key] = (label.dimension, label.id, term.raw, excl)
-            self._lower_matcher.add(key, [self.nlp.make_doc(term.value)])
-            self._lemma_matcher.add(key, self._lemma_patterns(term.value))
+        self._phrases = [self._phrase(label, term, excl) for label, term, excl in phrase_terms]
+        # Phrase indices by the keys (lower case or lemma) their first and second word may
+        # have (None: a phrase of one token); a phrase is checked only where both fit.
+        self._phrase_index: dict[str, dict[str | None, list[int]]] = {}
+        for n, phrase in enumerate(self._phrases):
+            seconds: list[str | None] = (
+                [phrase.lowers[1], *phrase.lemmas[1]] if len(phrase.lowers) > 1 else [None]
+            )
+            for first in {phrase.lowers[0], *phrase.lemmas[0]}:
+                for second in dict.fromkeys(seconds):
+                    self._phrase_index.setdefault(first, {}).setdefault(second, []).append(n)
+        # Candidate phrases at a pair of word types (by their ids; types are never freed).
+        self._pairs: dict[tuple[int, int], tuple[int, ...]] = {}
         self._types: dict[int, WordType] = {}
+        self._chunks: dict[str, tuple[tuple[WordType, ...], tuple[int, ...]]] = {}
 
-    def _lemma_patterns(self, phrase: str) -> list[Doc]:
-        """Lemma patterns of a phrase term: each word as lemmatized, or as written.
+    def _phrase(self, label: Label, term: Term, exclude: bool) -> _Phrase:
+        """A phrase term's words, and the lemmas each may have: as lemmatized, or as written.
 
         Terms are written in base form, so a word as written is a lemma too: the
         lemmatizer reads "klara" (to manage) in "klara det mesta" as the adjective "klar",
         while "klarar" in a statement gets the lemma "klara"; "det" and "mesta" still have
         to match as lemmas ("den", "mycket").
         """
-        from spacy.tokens import Doc
-
-        analysed = self.nlp(phrase)
-        options = [dict.fromkeys((t.lemma_, t.lower_)) for t in analysed]
-        words = [t.text for t in analysed]
-        spaces = [bool(t.whitespace_) for t in analysed]
-        return [
-            Doc(self.nlp.vocab, words=words, spaces=spaces, lemmas=list(lemmas))
-            for lemmas in itertools.product(*options)
-        ]
+        lowers = tuple(t.lower_ for t in self.nlp.make_doc(term.value))
+        options = tuple(frozenset((self._lemmas.lemma(w), w)) for w in lowers)
+        return _Phrase(label.dimension, label.id, term.raw, exclude, lowers, options)
 
     def _token_hits(self, text: str, lower: str, lemma: str) -> tuple[_Hit, ...]:
-        """The terms one word hits (uncached; ``word_types`` caches per word type)."""
+        """The terms one word hits (uncached; ``tokens`` caches them per word type)."""
         found: list[_Hit] = []
         for cand in (lower, lemma):
             for label, term, excl in self._exact.get(cand, ()):
@@ -159,78 +210,144 @@ class Tagger:
                 found.append(_Hit(label.dimension, label.id, term.raw, excl))
         return tuple(dict.fromkeys(found))
 
-    def word_types(self, doc: Doc, orths: Sequence[int] | None = None) -> list[WordType]:
-        """The word type of each token of ``doc`` (``orths``: its ORTH ids, if read already).
+    def tokens(self, doc: Doc, text: str) -> Tokens:
+        """The word types and character offsets of ``doc``'s tokens (``text``: its text).
 
-        Types are cached by the string id of the text as written: the pipeline's lower
-        case and lemma are functions of it, so each type is looked up and matched once.
+        Types are cached by the string id of the text as written: lower case, lemma and
+        hits are functions of it, so each type is looked up and matched once. Tokens are
+        read as arrays of ids: a Token object per word cost more than the matching.
         """
+        if not len(doc):
+            return Tokens(text, [], [])
+        orths, starts = doc.to_array(self._attrs).T.tolist()
         cache = self._types
-        if orths is None:
-            orths = doc.to_array(self._orth).tolist()
-        return [
+        types = [
             cache[orth] if orth in cache else self._new_type(doc, i, orth)
             for i, orth in enumerate(orths)
         ]
+        return Tokens(text, types, starts)
+
+    def split(self, text: str) -> Tokens:
+        """The tokens of ``text``, as spaCy's tokenizer makes them.
+
+        spaCy's tokenizer splits text at single spaces and tokenizes each chunk on its
+        own (its own cache is keyed by the chunk), so the tokens of a chunk are looked up
+        in a cache of chunks here: no Doc is made for text seen before. Text with other
+        whitespace (line breaks, runs of spaces) goes through spaCy's tokenizer.
+        """
+        if not text or _OTHER_SPACING.search(text):
+            return self.tokens(self.nlp.tokenizer(text), text)
+        chunks = self._chunks
+        types: list[WordType] = []
+        starts: list[int] = []
+        position = 0
+        for chunk in text.split(" "):
+            found = chunks.get(chunk)
+            if found is None:
+                found = self._new_chunk(chunk)
+            chunk_types, chunk_starts = found
+            types += chunk_types
+            if len(chunk_starts) == 1:
+                starts.append(position)
+            else:
+                starts += [position + start for start in chunk_starts]
+            position += len(chunk) + 1
+        return Tokens(text, types, starts)
+
+    def _new_chunk(self, chunk: str) -> tuple[tuple[WordType, ...], tuple[int, ...]]:
+        tokens = self.tokens(self.nlp.tokenizer(chunk), chunk)
+        if len(self._chunks) >= _CHUNK_CACHE_SIZE:
+            self._chunks.clear()
+        found = self._chunks[chunk] = (tuple(tokens.types), tuple(tokens.starts))
+        return found
 
     def _new_type(self, doc: Doc, i: int, orth: int) -> WordType:
         token = doc[i]
-        text, lower, lemma = token.text, token.lower_, token.lemma_
+        text, lower = token.text, token.lower_
+        lemma = self._lemmas.lemma(lower)
         is_word = _has_letter(text)
         hits = self._token_hits(text, lower, lemma) if is_word else ()
-        word = WordType(text, lower, lemma, token.is_space, hits, is_word)
+        word = WordType(
+            text,
+            lower,
+            lemma,
+            token.is_space,
+            hits,
+            punct=token.is_punct,
+            sentence_end=text in self._sentence_chars,
+            phrase_first=lower in self._phrase_index or lemma in self._phrase_index,
+            is_word=is_word,
+        )
         self._types[orth] = word
         return word
 
-    def tag_doc(
-        self,
-        doc: Doc,
-        spans: Sequence[tuple[int, int]],
-        types: Sequence[WordType] | None = None,
-    ) -> list[TagSet]:
-        """Tag each token span ``(start, end)`` of ``doc``; evidence offsets are span-relative.
+    def _phrase_matches(self, types: Sequence[WordType]) -> list[tuple[int, int, int]]:
+        """(start, end, phrase index) of every phrase term found, in order."""
+        found: list[tuple[int, int, int]] = []
+        phrases = self._phrases
+        pairs = self._pairs
+        last = len(types) - 1
+        for i in [i for i, word in enumerate(types) if word.phrase_first]:
+            word = types[i]
+            after = types[i + 1] if i < last else word
+            key = (id(word), id(after) if i < last else 0)
+            candidates = pairs.get(key)
+            if candidates is None:
+                candidates = pairs[key] = self._candidates(word, after if i < last else None)
+            for n in candidates:
+                if phrases[n].matches(types, i):
+                    found.append((i, i + len(phrases[n].lowers), n))
+        found.sort()
+        return found
 
-        ``types`` are ``word_types(doc)`` when the caller has them already.
-        """
-        if types is None:
-            types = self.word_types(doc)
-        results, excluded = self._term_tags(doc, spans, types)
+    def _candidates(self, word: WordType, after: WordType | None) -> tuple[int, ...]:
+        """The phrases that may start at ``word`` when ``after`` (None: nothing) follows."""
+        found: set[int] = set()
+        for first in (word.lower, word.lemma):
+            seconds = self._phrase_index.get(first, {})
+            found.update(seconds.get(None, ()))
+            if after is not None:
+                found.update(seconds.get(after.lower, ()))
+                found.update(seconds.get(after.lemma, ()))
+        return tuple(sorted(found))
+
+    def tag_tokens(self, tokens: Tokens, spans: Sequence[tuple[int, int]]) -> list[TagSet]:
+        """Tag each token span ``(start, end)``; evidence offsets are span-relative."""
+        results, excluded = self._term_tags(tokens, spans)
         if self.classifier is not None:
-            self._add_model_tags([(doc, span, types) for span in spans], results, excluded)
+            self._add_model_tags([(tokens, span) for span in spans], results, excluded)
         return results
 
-    def tag_docs(
-        self, items: Sequence[tuple[Doc, Sequence[tuple[int, int]], Sequence[WordType]]]
+    def tag_many(
+        self, items: Sequence[tuple[Tokens, Sequence[tuple[int, int]]]]
     ) -> list[list[TagSet]]:
-        """``tag_doc`` of several docs (doc, spans, word types); the classifier scores the
-        spans of all of them in one batch."""
+        """``tag_tokens`` of several texts (tokens, spans); the classifier scores the spans
+        of all of them in one batch."""
         results: list[TagSet] = []
         excluded: list[set[tuple[str, str]]] = []
-        model_items: list[tuple[Doc, tuple[int, int], Sequence[WordType]]] = []
-        for doc, spans, types in items:
-            tags, blocked = self._term_tags(doc, spans, types)
+        model_items: list[tuple[Tokens, tuple[int, int]]] = []
+        for tokens, spans in items:
+            tags, blocked = self._term_tags(tokens, spans)
             results.extend(tags)
             excluded.extend(blocked)
-            model_items.extend((doc, span, types) for span in spans)
+            model_items.extend((tokens, span) for span in spans)
         if self.classifier is not None:
             self._add_model_tags(model_items, results, excluded)
         out: list[list[TagSet]] = []
         n = 0
-        for _, spans, _ in items:
+        for _, spans in items:
             out.append(results[n : n + len(spans)])
             n += len(spans)
         return out
 
     def _term_tags(
-        self, doc: Doc, spans: Sequence[tuple[int, int]], types: Sequence[WordType]
+        self, tokens: Tokens, spans: Sequence[tuple[int, int]]
     ) -> tuple[list[TagSet], list[set[tuple[str, str]]]]:
         """The terms' tags of each span, and the labels whose excludes matched in it."""
-        phrase_matches: list[tuple[int, int, str]] = []
-        strings = self.nlp.vocab.strings
-        for matcher in (self._lower_matcher, self._lemma_matcher):
-            for match_id, start, end in matcher(doc):
-                phrase_matches.append((start, end, strings[match_id]))
-        phrase_matches = sorted(set(phrase_matches))
+        if not self.terms:
+            return [TagSet() for _ in spans], [set() for _ in spans]
+        types = tokens.types
+        phrase_matches = self._phrase_matches(types)
         phrase_starts = [m[0] for m in phrase_matches]
         word_hits = [(i, t.hits) for i, t in enumerate(types) if t.hits]
         hit_positions = [i for i, _ in word_hits]
@@ -239,49 +356,46 @@ class Tagger:
         # Each span takes the matches inside it by bisection: a paragraph of many
         # sentences would otherwise scan every match of the paragraph for each one.
         for span_start, span_end in spans:
-            if not self.terms:
-                results.append(TagSet())
-                excluded.append(set())
-                continue
-            tags, span_excluded = self._tag_span(
-                doc,
-                span_start,
-                span_end,
-                phrase_matches[
+            if len(spans) == 1:
+                phrases, words = phrase_matches, word_hits
+            else:
+                phrases = phrase_matches[
                     bisect_left(phrase_starts, span_start) : bisect_left(phrase_starts, span_end)
-                ],
-                word_hits[
+                ]
+                words = word_hits[
                     bisect_left(hit_positions, span_start) : bisect_left(hit_positions, span_end)
-                ],
-            )
+                ]
+            tags, span_excluded = self._tag_span(tokens, span_start, span_end, phrases, words)
             results.append(tags)
             excluded.append(span_excluded)
         return results, excluded
 
     def _add_model_tags(
         self,
-        items: Sequence[tuple[Doc, tuple[int, int], Sequence[WordType]]],
+        items: Sequence[tuple[Tokens, tuple[int, int]]],
         results: list[TagSet],
         excluded: list[set[tuple[str, str]]],
     ) -> None:
         """Add the labels the classifier scores at or above their thresholds to each
-        statement (a doc's span and its word types; all scored in one batch), unless the
+        statement (a text's tokens and its span; all scored in one batch), unless the
         terms gave them already or an exclude matched."""
         assert self.classifier is not None
         classifier = self.classifier
-        positions = [[i for i in range(s, e) if types[i].is_word] for _, (s, e), types in items]
+        positions = [
+            [i for i in range(s, e) if tokens.types[i].is_word] for tokens, (s, e) in items
+        ]
         known = classifier.known_rows
         new = {
-            types[i].lemma
-            for (_, _, types), p in zip(items, positions, strict=True)
+            tokens.types[i].lemma
+            for (tokens, _), p in zip(items, positions, strict=True)
             for i in p
-            if types[i].lemma not in known
+            if tokens.types[i].lemma not in known
         }
         if new:
             classifier.rows(new)
         rows = [
-            [known[types[i].lemma] for i in p]
-            for (_, _, types), p in zip(items, positions, strict=True)
+            [known[tokens.types[i].lemma] for i in p]
+            for (tokens, _), p in zip(items, positions, strict=True)
         ]
         probabilities = classifier.scores(rows)
         above = probabilities >= classifier.thresholds
@@ -296,25 +410,26 @@ class Tagger:
             tags.labels(dim).append(label)
             tags.labels(dim).sort(key=lambda x, d=dim: self._order[(d, x)])
             tags.scores[(dim, label)] = round(float(probabilities[k, j]), 3)
-            doc, (span_start, _), types = items[k]
+            tokens, (span_start, _) = items[k]
             tags.evidence.extend(
-                self._model_evidence(doc, types, span_start, positions[k], rows[k], (dim, label, j))
+                self._model_evidence(tokens, span_start, positions[k], rows[k], dim, label, j)
             )
 
     def _model_evidence(
         self,
-        doc: Doc,
-        types: Sequence[WordType],
+        tokens: Tokens,
         span_start: int,
         positions: list[int],
         rows: list[int],
-        tag: tuple[str, str, int],
+        dim: str,
+        label: str,
+        label_index: int,
     ) -> list[Evidence]:
         """The words that pushed a model tag's score most (positive weight), in text order;
         function words are left out of what is shown."""
         assert self.classifier is not None
-        dim, label, label_index = tag
         weights = self.classifier.weights(rows, label_index)
+        types, starts = tokens.types, tokens.starts
         best: dict[str, tuple[float, int]] = {}
         for i, w in zip(positions, weights, strict=True):
             lower = types[i].lower
@@ -323,36 +438,35 @@ class Tagger:
             if w > 0 and (lower not in best or w > best[lower][0]):
                 best[lower] = (w, i)
         top = sorted(best.values(), reverse=True)[:TOP_WORDS]
-        base = doc[span_start].idx
+        base = starts[span_start]
         out = []
         for _w, i in sorted(top, key=lambda x: x[1]):
-            token = doc[i]
-            start = token.idx - base
-            out.append(Evidence(dim, label, "", token.text, start, start + len(token.text)))
+            text = types[i].text
+            start = starts[i] - base
+            out.append(Evidence(dim, label, "", text, start, start + len(text)))
         return out
 
     def _tag_span(
         self,
-        doc: Doc,
+        tokens: Tokens,
         span_start: int,
         span_end: int,
-        phrase_matches: list[tuple[int, int, str]],
+        phrase_matches: list[tuple[int, int, int]],
         word_hits: list[tuple[int, tuple[_Hit, ...]]],
     ) -> tuple[TagSet, set[tuple[str, str]]]:
         """The tags of one span from the matches starting inside it, and the labels whose
         excludes matched in it."""
-        positive: list[
-            tuple[int, int, str, str, str]
-        ] = []  # (tok_start, tok_end, dim, label, term)
+        # (token start, token end, dimension, label, term) of each term found
+        positive: list[tuple[int, int, str, str, str]] = []
         excluded: set[tuple[str, str, int]] = set()
-        for start, end, key in phrase_matches:
+        for start, end, n in phrase_matches:
             if end > span_end:
                 continue
-            dim, label, term, excl = self._phrases[key]
-            if excl:
-                excluded.update((dim, label, i) for i in range(start, end))
+            phrase = self._phrases[n]
+            if phrase.exclude:
+                excluded.update((phrase.dimension, phrase.label, i) for i in range(start, end))
             else:
-                positive.append((start, end, dim, label, term))
+                positive.append((start, end, phrase.dimension, phrase.label, phrase.term))
         for i, hits in word_hits:
             for hit in hits:
                 if hit.exclude:
@@ -363,29 +477,30 @@ class Tagger:
         excluded_labels = {(dim, label) for dim, label, _ in excluded}
         if not positive:
             return tags, excluded_labels
-        base = doc[span_start].idx
+        if len(positive) > 1:
+            positive.sort()
+        text, starts, types = tokens.text, tokens.starts, tokens.types
+        base = starts[span_start]
         evidence: list[Evidence] = []
-        seen: set[tuple[str, str]] = set()
+        seen: dict[tuple[str, str], None] = {}
         spans_seen: set[tuple[str, str, int, int]] = set()
-        for start, end, dim, label, term in sorted(positive):
-            if any((dim, label, i) in excluded for i in range(start, end)):
+        for start, end, dim, label, term in positive:
+            if excluded and any((dim, label, i) in excluded for i in range(start, end)):
                 continue
             if (dim, label, start, end) in spans_seen:
                 continue  # two terms of one label on the same words: one piece of evidence
             spans_seen.add((dim, label, start, end))
-            first = doc[start]
-            last = first if end - start == 1 else doc[end - 1]
-            # One word (most evidence) without building a Span.
-            words = first.text if last is first else doc[start:end].text
-            char_start = first.idx - base
-            char_end = last.idx + len(last) - base
-            evidence.append(Evidence(dim, label, term, words, char_start, char_end))
-            seen.add((dim, label))
-        for dim in DIMENSIONS:
-            labels = sorted(
-                (lab for d, lab in seen if d == dim), key=lambda x: self._order[(dim, x)]
+            char_start = starts[start]
+            char_end = starts[end - 1] + len(types[end - 1].text)
+            evidence.append(
+                Evidence(
+                    dim, label, term, text[char_start:char_end], char_start - base, char_end - base
+                )
             )
-            getattr(tags, dim).extend(labels)
+            seen[(dim, label)] = None
+        order = self._order
+        for dim, label in sorted(seen, key=order.__getitem__):
+            tags.labels(dim).append(label)
         tags.evidence = evidence
         return tags, excluded_labels
 
@@ -397,26 +512,26 @@ class Tagger:
         return cache[heading]
 
     def tag_texts(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[TagSet]:
-        """Tag each text as one statement (the classifier scores a batch at a time)."""
+        """Tag each text as one statement (a stream; the classifier scores a batch at a
+        time)."""
         if self.classifier is None:
-            for doc in self.nlp.pipe(texts, batch_size=batch_size):
-                yield self.tag_doc(doc, [(0, len(doc))])[0]
+            yield from map(self.tag_text, texts)
             return
-        batch: list[Doc] = []
-        for doc in self.nlp.pipe(texts, batch_size=batch_size):
-            batch.append(doc)
-            if len(batch) == batch_size:
-                yield from self._tag_batch(batch)
-                batch = []
-        yield from self._tag_batch(batch)
+        it = iter(texts)
+        while batch := list(itertools.islice(it, batch_size)):
+            yield from self._tag_batch([self.split(text) for text in batch])
 
-    def _tag_batch(self, docs: list[Doc]) -> list[TagSet]:
-        """Tags of docs of one statement each (the classifier scores them all at once)."""
-        tagged = self.tag_docs([(doc, [(0, len(doc))], self.word_types(doc)) for doc in docs])
+    def _tag_batch(self, texts: list[Tokens]) -> list[TagSet]:
+        """Tags of texts of one statement each (the classifier scores them all at once)."""
+        tagged = self.tag_many([(tokens, [(0, len(tokens.types))]) for tokens in texts])
         return [tags[0] for tags in tagged]
 
     def tag_text(self, text: str) -> TagSet:
-        return next(self.tag_texts([text]))
+        """Tag a text as one statement."""
+        tokens = self.split(text)
+        if not tokens.types and self.classifier is None:
+            return TagSet()
+        return self.tag_tokens(tokens, [(0, len(tokens.types))])[0]
 
 
 def classify_heading(taxonomy: Taxonomy, heading: str) -> str | None:
