@@ -9,6 +9,7 @@ The same arguments always give the same files.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,3 +100,23 @@ def write_corpus(
 def texts(pool: Pool, words: int, seed: int = 7) -> list[str]:
     """Paragraphs of about ``words`` words in all, for tagging a list of texts."""
     return paragraphs(pool, words, random.Random(seed))
+
+
+def statement_texts(
+    pool: Pool, words: int, statements: Callable[[str], list[str]], seed: int = 7
+) -> list[str]:
+    """One-statement lines of about ``words`` words in all: the statements that
+    ``statements`` finds in each paragraph of the pool (on one line each), shuffled."""
+    found = [" ".join(s.split()) for p in pool.paragraphs for s in statements(p + "\n")]
+    rng = random.Random(seed)
+    out: list[str] = []
+    total = 0
+    order: list[str] = []
+    while total < words:
+        if not order:
+            order = list(found)
+            rng.shuffle(order)
+        line = order.pop()
+        out.append(line)
+        total += len(line.split())
+    return out

@@ -1,9 +1,12 @@
 """Ingest a folder in a process of its own and report time and peak memory as JSON.
 
 Run by ``bench/run.py`` so that the peak resident memory is that of one ingest only.
-The tagger is built before the clock starts: start-up is measured on its own.
+The tagger is built before the clock starts: start-up is measured on its own. With
+``--floor`` the same process reads the same files and runs spaCy's blank Swedish
+tokenizer over their text instead (built before the clock starts too): the floor the
+ingest is measured against.
 
-    python bench/ingest_child.py NOTES_DIR CORPUS_DB [--jobs N] [--profile]
+    python bench/ingest_child.py NOTES_DIR CORPUS_DB [--jobs N] [--profile] [--floor]
 """
 
 from __future__ import annotations
@@ -45,7 +48,11 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="cProfile the ingest (stderr)")
+    parser.add_argument("--floor", action="store_true", help="read and tokenize only")
     args = parser.parse_args()
+    if args.floor:
+        floor(args.notes)
+        return
 
     # As synth ingest tags: the taxonomy's terms and the shipped classifier.
     tagger = Tagger(
@@ -75,6 +82,23 @@ def main() -> None:
             "peak_rss_mb": peak_rss_kb() / 1024,
         },
         sys.stdout,
+    )
+
+
+def floor(notes: Path) -> None:
+    """Read every notes file of the folder and tokenize its text; time and memory as JSON."""
+    import spacy
+
+    from synth.ingest import expand_paths
+    from synth.pipeline.reading import read_notes
+
+    nlp = spacy.blank("sv")
+    files, _problems = expand_paths([notes])
+    start = time.perf_counter()
+    tokens = sum(len(nlp.make_doc(read_notes(path))) for path in files)
+    seconds = time.perf_counter() - start
+    json.dump(
+        {"seconds": seconds, "tokens": tokens, "peak_rss_mb": peak_rss_kb() / 1024}, sys.stdout
     )
 
 

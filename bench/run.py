@@ -1,13 +1,20 @@
-"""Speed and scale of synth, measured against spaCy's own pipeline on the same text.
+"""Speed and scale of synth, measured against the floor: spaCy's blank Swedish tokenizer.
 
 Prints a Markdown table (stdout; progress on stderr):
 
-- tagging throughput of synth's tagger and of the baseline ``spacy.blank("sv")`` +
-  sentencizer + lookup lemmatizer (``nlp.pipe``), same texts, same process;
+- tagging 1M words of one-statement lines and of paragraphs: synth's tagger beside the
+  blank ``sv`` tokenizer (the floor) and spaCy's blank pipeline with its sentencizer and
+  lookup lemmatizer (today's stock baseline), same texts, same process;
+- whole processes on the same inputs: ``synth tag --format jsonl --lines -`` against
+  ``bench/tag_floor.py`` (the tokenizer writing the same JSON lines), and the memory of
+  ``synth tag`` at a quarter of the input and at all of it;
 - end-to-end ingest (read + parse + tag + store) at 1x, 4x and 16x the base size, each in
-  a process of its own, with its peak resident memory; the same at 16x with ``--jobs 2``;
+  a process of its own, against the floor (the same files read and tokenized) in a
+  process of the same shape; the same at 16x with ``--jobs 2``, its memory the summed
+  proportional set size (PSS) of the whole process tree, sampled;
 - wall time of a fresh ``synth --help`` and of ``synth summarize``, ``diff``, ``trends``
-  and ``search`` on a corpus of 1,000 sessions (commands not installed: "not available");
+  and ``search`` on a corpus of 1,000 sessions (commands not installed: "not available"),
+  and that corpus's size against the size of the notes it holds;
 - with ``--memory``: peak memory of ingesting 10 million words (a few minutes).
 
     python bench/run.py              # the full run (make bench)
@@ -31,16 +38,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import corpus
+from memory import TreeSampler
 
 ROOT = Path(__file__).resolve().parent.parent
 CHILD = Path(__file__).resolve().parent / "ingest_child.py"
+FLOOR = Path(__file__).resolve().parent / "tag_floor.py"
 
-# Targets on a 2-core laptop (see README, Performance).
-TAG_RATIO_TARGET = 0.5
-INGEST_RATIO_TARGET = 0.35
+# Targets (docs/performance.md): speeds as ratios to the floor measured in the same run.
+TAG_RATIO_TARGET = 0.5  # synth tag ≥ 0.5× the tokenizer floor
+INGEST_RATIO_TARGET = 0.25  # synth ingest ≥ 0.25× the floor (files read and tokenized)
 MEMORY_TARGET_MB = 500.0
+TAG_MEMORY_GROWTH = 1.1  # synth tag's peak at the whole input ≤ 1.1× at a quarter of it
 HELP_TARGET_S = 0.25
-COMMAND_TARGET_S = 2.0
+SUMMARIZE_TARGET_S = 1.0
+SUMMARIZE_HELP_RATIO = 3.0  # summarize ≤ 3× synth --help
+COMMAND_HELP_RATIO = 2.0  # diff, trends, search ≤ 2× synth --help
+CORPUS_SIZE_TARGET = 4.0  # the corpus ≤ 4× the size of the notes' text
 # Linear growth: seconds per word at 16x within this factor of those at 1x.
 LINEAR_TARGET = 1.25
 
@@ -58,7 +71,7 @@ class Sizes:
     session_jobs: int  # processes that ingest the sessions the commands run on
 
 
-FULL = Sizes(200_000, 100_000, 5_000, 1_000, 300, 10_000_000, 10_000, 5, 2)
+FULL = Sizes(1_000_000, 100_000, 5_000, 1_000, 300, 10_000_000, 10_000, 5, 2)
 # Tiny, and one process where two would only add start-up time.
 SMOKE = Sizes(2_000, 2_000, 1_000, 12, 150, 40_000, 10_000, 1, 1)
 
@@ -104,69 +117,181 @@ def rate(words: int, seconds: float) -> str:
 # --- tagging ----------------------------------------------------------------------------
 
 
-def measure_tagging(pool: corpus.Pool, sizes: Sizes) -> tuple[list[Row], float]:
-    """Rows for tagging throughput; returns the baseline's words per second too."""
+def tag_inputs(pool: corpus.Pool, sizes: Sizes) -> dict[str, list[str]]:
+    """The two inputs of the tagging rows: one-statement lines, and paragraphs on a line."""
+    from synth.pipeline.statements import parse_source
+    from synth.pipeline.tagging import Tagger
+
+    tagger = Tagger(load_taxonomy())
+
+    def statements(text: str) -> list[str]:
+        return [s.text for s in parse_source(text, "pool", tagger).statements]
+
+    return {
+        "one-statement lines": corpus.statement_texts(pool, sizes.tag_words, statements),
+        "paragraphs": [" ".join(p.split()) for p in corpus.texts(pool, sizes.tag_words)],
+    }
+
+
+def load_taxonomy() -> object:
     from synth import resources, taxonomy
+
+    return taxonomy.load(resources.taxonomy_path(None))
+
+
+def best_time(run: object, rounds: int) -> float:
+    assert callable(run)
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def measure_tagging(inputs: dict[str, list[str]], sizes: Sizes) -> list[Row]:
+    """Tagging in one process: the floor, today's stock baseline and synth, same texts."""
+    import spacy
+
+    from synth import resources
     from synth.pipeline import nlp
     from synth.pipeline.classifier import Classifier
     from synth.pipeline.tagging import Tagger
 
-    texts = corpus.texts(pool, sizes.tag_words)
-    words = sum(len(t.split()) for t in texts)
+    floor = spacy.blank("sv")
     baseline = nlp.baseline_pipeline()
     # As the commands tag: the taxonomy's terms and the shipped classifier.
     tagger = Tagger(
-        taxonomy.load(resources.taxonomy_path(None)),
+        load_taxonomy(),  # type: ignore[arg-type]
         classifier=Classifier(resources.packaged("training/model")),
     )
-    best_base = best_synth = float("inf")
-    # Alternate the two so that both see the same machine state; keep each one's best.
-    for _ in range(max(2, sizes.repeats // 2)):
+    rows: list[Row] = []
+    for kind, texts in inputs.items():
+        words = sum(len(t.split()) for t in texts)
+
+        def run_floor(texts: list[str] = texts) -> None:
+            for _doc in floor.pipe(texts):
+                pass
+
+        def run_baseline(texts: list[str] = texts) -> None:
+            for _doc in baseline.pipe(texts, batch_size=256):
+                pass
+
+        def run_synth(texts: list[str] = texts) -> None:
+            for _tags in tagger.tag_texts(texts):
+                pass
+
+        # Alternate floor and synth so both see the same machine state; each one's best.
+        best_floor = best_synth = float("inf")
+        for _ in range(max(2, sizes.repeats // 2 + 1)):
+            best_floor = min(best_floor, best_time(run_floor, 1))
+            best_synth = min(best_synth, best_time(run_synth, 1))
+        best_base = best_time(run_baseline, 1)
+        ratio = best_floor / best_synth
+        label = f"Tagging {kind} ({words:,} words, {len(texts):,} texts), one process"
+        rows += [
+            Row(f"{label}: floor, spaCy blank sv tokenizer", rate(words, best_floor)),
+            Row(
+                f"{label}: spaCy blank sv + sentencizer + lookup lemmatizer",
+                f"{rate(words, best_base)} ({best_floor / best_base:.2f}× floor)",
+            ),
+            Row(
+                f"{label}: synth Tagger.tag_texts, terms + classifier, ratio to floor",
+                f"{rate(words, best_synth)} ({ratio:.2f}× floor)",
+                f"≥ {TAG_RATIO_TARGET}× floor",
+                verdict(ratio >= TAG_RATIO_TARGET),
+            ),
+        ]
+    return rows
+
+
+def run_piped(args: list[str], stdin: Path) -> tuple[float, float | None, int]:
+    """Wall time, peak summed PSS (MB) and exit code of a process reading ``stdin``."""
+    with stdin.open("rb") as source:
         start = time.perf_counter()
-        for _doc in baseline.pipe(texts, batch_size=256):
-            pass
-        best_base = min(best_base, time.perf_counter() - start)
-        start = time.perf_counter()
-        for _tags in tagger.tag_texts(texts):
-            pass
-        best_synth = min(best_synth, time.perf_counter() - start)
-    base_rate = words / best_base
-    ratio = best_base / best_synth
-    rows = [
-        Row(
-            f"Tagging, baseline spaCy blank sv + sentencizer + lookup lemmatizer ({words:,} words)",
-            rate(words, best_base),
-        ),
-        Row(
-            f"Tagging, synth Tagger.tag_texts, terms + classifier ({words:,} words)",
-            rate(words, best_synth),
-        ),
-        Row(
-            "Tagging ratio synth / baseline",
-            f"{ratio:.2f}",
-            f"≥ {TAG_RATIO_TARGET}",
-            verdict(ratio >= TAG_RATIO_TARGET),
-        ),
-    ]
-    return rows, base_rate
+        process = subprocess.Popen(
+            args, stdin=source, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
+        )
+        sampler = TreeSampler(process)
+        _out, errors = process.communicate()
+        seconds = time.perf_counter() - start
+    if process.returncode != 0:
+        log(errors.decode(errors="replace"))
+    return seconds, sampler.peak_mb(), process.returncode
+
+
+def measure_tag_processes(inputs: dict[str, list[str]], sizes: Sizes, work: Path) -> list[Row]:
+    """``synth tag --lines -`` against the floor script, whole processes, same input."""
+    synth = [*synth_command(), "tag", "--format", "jsonl", "--lines", "-"]
+    floor = [sys.executable, str(FLOOR)]
+    rows: list[Row] = []
+    for kind, texts in inputs.items():
+        words = sum(len(t.split()) for t in texts)
+        whole = work / f"tag-{kind.replace(' ', '-')}.txt"
+        whole.write_text("\n".join(texts) + "\n", encoding="utf-8")
+        quarter = work / f"tag-{kind.replace(' ', '-')}-quarter.txt"
+        quarter.write_text("\n".join(texts[: len(texts) // 4]) + "\n", encoding="utf-8")
+        best_floor = best_synth = float("inf")
+        peak: float | None = None
+        code = 0
+        for _ in range(max(2, sizes.repeats // 2 + 1)):
+            best_floor = min(best_floor, run_piped(floor, whole)[0])
+            seconds, peak, code = run_piped(synth, whole)
+            best_synth = min(best_synth, seconds)
+        quarter_peak = run_piped(synth, quarter)[1]
+        ratio = best_floor / best_synth
+        rows.append(
+            Row(
+                f"`synth tag --format jsonl --lines -`, {kind} ({words:,} words), whole process"
+                " vs bench/tag_floor.py",
+                f"{best_synth:.2f} s vs {best_floor:.2f} s ({ratio:.2f}× floor)"
+                + ("" if code == 0 else f" (exit {code})"),
+                f"≥ {TAG_RATIO_TARGET}× floor",
+                verdict(code == 0 and ratio >= TAG_RATIO_TARGET),
+            )
+        )
+        if peak is not None and quarter_peak is not None:
+            growth = peak / quarter_peak
+            rows.append(
+                Row(
+                    f"Peak memory (PSS) of `synth tag --lines -`, {kind}: a quarter, all",
+                    f"{quarter_peak:.0f} MB, {peak:.0f} MB ({growth:.2f}×)",
+                    f"≤ {TAG_MEMORY_GROWTH}× (flat)",
+                    verdict(growth <= TAG_MEMORY_GROWTH),
+                )
+            )
+    return rows
 
 
 # --- ingest -----------------------------------------------------------------------------
 
 
-def run_ingest(notes: Path, db: Path, jobs: int = 1, profile: bool = False) -> dict[str, object]:
-    """Ingest a folder in a fresh process; its timing and peak memory."""
+def run_ingest(
+    notes: Path, db: Path, jobs: int = 1, profile: bool = False, floor: bool = False
+) -> dict[str, object]:
+    """Ingest a folder in a fresh process (or, with ``floor``, read and tokenize it); its
+    timing, peak memory (VmHWM of the process) and peak summed PSS of its process tree."""
     args = [sys.executable, str(CHILD), str(notes), str(db), "--jobs", str(jobs)]
     if profile:
         args.append("--profile")
-    done = subprocess.run(
-        args, cwd=ROOT, capture_output=True, text=True, env=bench_env(db), check=False
+    if floor:
+        args.append("--floor")
+    process = subprocess.Popen(
+        args,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=bench_env(db),
     )
-    if done.returncode != 0:
-        raise SystemExit(f"ingest of {notes} failed:\n{done.stderr}")
+    sampler = TreeSampler(process)
+    out, errors = process.communicate()
+    if process.returncode != 0:
+        raise SystemExit(f"ingest of {notes} failed:\n{errors}")
     if profile:
-        log(done.stderr)
-    result: dict[str, object] = json.loads(done.stdout)
+        log(errors)
+    result: dict[str, object] = json.loads(out)
+    result["pss_mb"] = sampler.peak_mb()
     return result
 
 
@@ -182,9 +307,7 @@ def as_float(value: object) -> float:
     return float(value)
 
 
-def measure_ingest(
-    pool: corpus.Pool, sizes: Sizes, work: Path, base_rate: float, profile: bool
-) -> list[Row]:
+def measure_ingest(pool: corpus.Pool, sizes: Sizes, work: Path, profile: bool) -> list[Row]:
     rows: list[Row] = []
     per_word: dict[int, float] = {}
     largest: dict[str, object] = {}
@@ -209,10 +332,18 @@ def measure_ingest(
             )
         )
         largest, largest_words = result, words
-    ratio = (1 / per_word[16]) / base_rate
+    floor = run_ingest(work / "ingest-16x", work / "floor.db", floor=True)
+    floor_seconds = as_float(floor["seconds"])
+    ratio = floor_seconds / (per_word[16] * largest_words)
     rows.append(
         Row(
-            "Ingest ratio synth ingest (16×) / baseline tagging",
+            "Ingest 16×: floor (the same files read and tokenized, process of the same shape)",
+            f"{rate(largest_words, floor_seconds)} ({floor_seconds:.1f} s)",
+        )
+    )
+    rows.append(
+        Row(
+            "Ingest ratio synth ingest (16×) / floor",
             f"{ratio:.2f}",
             f"≥ {INGEST_RATIO_TARGET}",
             verdict(ratio >= INGEST_RATIO_TARGET),
@@ -228,7 +359,12 @@ def measure_ingest(
         )
     )
     peak = as_float(largest["peak_rss_mb"])
-    rows.append(Row(f"Peak memory of ingest at 16× ({largest_words:,} words)", f"{peak:.0f} MB"))
+    rows.append(
+        Row(
+            f"Peak memory of ingest at 16× ({largest_words:,} words): VmHWM, summed PSS",
+            f"{peak:.0f} MB, {mb(largest['pss_mb'])}",
+        )
+    )
 
     log("ingest 16x with --jobs 2")
     two = run_ingest(work / "ingest-16x", work / "ingest-16x-jobs2.db", jobs=2)
@@ -240,7 +376,18 @@ def measure_ingest(
             f"{rate(largest_words, two_seconds)}, speed-up {speedup:.2f}×",
         )
     )
+    rows.append(
+        Row(
+            "Peak memory of ingest 16× with --jobs 2: summed PSS of the process tree"
+            " (main, fork server, workers)",
+            mb(two["pss_mb"]),
+        )
+    )
     return rows
+
+
+def mb(value: object) -> str:
+    return "not measured (no /proc)" if value is None else f"{as_float(value):.0f} MB"
 
 
 def measure_memory(pool: corpus.Pool, sizes: Sizes, work: Path) -> Row:
@@ -291,7 +438,7 @@ def measure_commands(pool: corpus.Pool, sizes: Sizes, work: Path) -> list[Row]:
     )
 
     notes = work / "sessions"
-    corpus.write_corpus(
+    files, _words = corpus.write_corpus(
         notes, pool, sizes.sessions * sizes.session_words, sizes.session_words, seed=1000
     )
     db = work / "sessions.db"
@@ -302,20 +449,50 @@ def measure_commands(pool: corpus.Pool, sizes: Sizes, work: Path) -> list[Row]:
     env = bench_env(db)
     for name in ("summarize", "diff", "trends", "search"):
         label = f"`synth {name}` on {result['sessions']:,} sessions"
+        if name == "summarize":
+            target = f"≤ {SUMMARIZE_TARGET_S:.0f} s and ≤ {SUMMARIZE_HELP_RATIO:.0f}× --help"
+        else:
+            target = f"≤ {COMMAND_HELP_RATIO:.0f}× --help"
         exists = subprocess.run([*synth, name, "--help"], env=env, capture_output=True)
         if exists.returncode != 0:
-            rows.append(Row(label, "not available", f"≤ {COMMAND_TARGET_S:.0f} s"))
+            rows.append(Row(label, "not available", target))
             continue
         seconds, code = wall_time([*synth, name, *command_args(name, ids)], env, sizes.repeats)
+        times_help = seconds / help_time
+        ok = code == 0 and times_help <= (
+            SUMMARIZE_HELP_RATIO if name == "summarize" else COMMAND_HELP_RATIO
+        )
+        if name == "summarize":
+            ok = ok and seconds <= SUMMARIZE_TARGET_S
         rows.append(
             Row(
                 label,
-                f"{seconds:.2f} s" + ("" if code == 0 else f" (exit {code})"),
-                f"≤ {COMMAND_TARGET_S:.0f} s",
-                verdict(code == 0 and seconds <= COMMAND_TARGET_S),
+                f"{seconds:.2f} s ({times_help:.1f}× --help)"
+                + ("" if code == 0 else f" (exit {code})"),
+                target,
+                verdict(ok),
             )
         )
+    rows.append(corpus_size_row(db, files, result))
     return rows
+
+
+def corpus_size_row(db: Path, files: list[Path], result: dict[str, object]) -> Row:
+    """The corpus file against the UTF-8 size of the notes it holds."""
+    import sqlite3
+
+    # The write-ahead log is folded into the database file before it is measured.
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    text = sum(path.stat().st_size for path in files)
+    size = db.stat().st_size
+    ratio = size / text
+    return Row(
+        f"Corpus size, {result['sessions']:,} sessions ({text / 2**20:.1f} MB of notes)",
+        f"{size / 2**20:.1f} MB ({ratio:.1f}× the text)",
+        f"≤ {CORPUS_SIZE_TARGET:.0f}×",
+        verdict(ratio <= CORPUS_SIZE_TARGET),
+    )
 
 
 # --- report -----------------------------------------------------------------------------
@@ -368,9 +545,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="synth-bench-") as tmp:
         work = Path(tmp)
         log("tagging")
-        tag_rows, base_rate = measure_tagging(pool, sizes)
-        rows += tag_rows
-        rows += measure_ingest(pool, sizes, work, base_rate, args.profile)
+        inputs = tag_inputs(pool, sizes)
+        rows += measure_tagging(inputs, sizes)
+        log("synth tag and the floor, whole processes")
+        rows += measure_tag_processes(inputs, sizes, work)
+        rows += measure_ingest(pool, sizes, work, args.profile)
         if args.memory or args.smoke:
             rows.append(measure_memory(pool, sizes, work))
         else:
