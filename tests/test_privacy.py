@@ -104,7 +104,7 @@ def test_a_corpus_indexed_before_masking_is_indexed_again_when_opened(
 ) -> None:
     corpus, _ = private
     # The index as schemas 2 to 4 kept it: the statements' own text (and without what
-    # later schemas added: the tags' classifier score, the examples).
+    # later schemas added: the examples, the tags' classifier score and compact tags).
     db = sqlite3.connect(corpus)
     db.executescript(
         """
@@ -120,7 +120,21 @@ def test_a_corpus_indexed_before_masking_is_indexed_again_when_opened(
             INSERT INTO statements_fts (statements_fts, rowid, text, lemmas)
             VALUES ('delete', old.id, old.text, old.lemmas);
         END;
-        ALTER TABLE tags DROP COLUMN score;
+        DROP VIEW tags;
+        CREATE TABLE tags (
+            statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+            session_id TEXT NOT NULL,
+            dimension TEXT NOT NULL,
+            label TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            PRIMARY KEY (statement_id, dimension, label)
+        ) WITHOUT ROWID;
+        INSERT INTO tags SELECT t.statement_id, st.session_id, l.dimension, l.label, '[]'
+            FROM statement_tags t JOIN labels l ON l.id = t.label_id
+            JOIN statements st ON st.id = t.statement_id;
+        DROP TABLE statement_tags;
+        DROP TABLE labels;
+        DROP TABLE terms;
         DROP TABLE examples;
         PRAGMA user_version = 4;
         """

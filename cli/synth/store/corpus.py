@@ -14,7 +14,7 @@ import re
 import sqlite3
 import unicodedata
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from synth.errors import StoreError, os_error_reason
 from synth.models import DIMENSIONS, CodedStatement, Evidence, Session, Statement, TagSet
 from synth.redact import index_lemmas, redact
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 DEFAULT_CORPUS = Path("corpus") / "synth.db"
 
 _MIGRATIONS: dict[int, str] = {
@@ -156,6 +156,35 @@ _MIGRATIONS: dict[int, str] = {
         added_at TEXT NOT NULL
     );
     """,
+    # Tags stored compactly: a label by its id, each piece of evidence as the id of the
+    # term and the character offsets of the words in the statement ("3 0 7,12 20 31"), the
+    # words themselves read from the statement's text (kept apart in evidence_text, as a
+    # JSON list, only where they are not that slice); score is the trained classifier's
+    # for a tag it added, NULL for a tag the terms gave. The evidence JSON repeated the
+    # dimension, label, term and words of every piece: twice the statements' text. The
+    # view ``tags`` keeps the columns queries read. Old tags (and their scores) are converted by
+    # ``_compact_tags`` (Python) after this script.
+    7: """
+    CREATE TABLE IF NOT EXISTS labels (
+        id INTEGER PRIMARY KEY,
+        dimension TEXT NOT NULL,
+        label TEXT NOT NULL,
+        UNIQUE (dimension, label)
+    );
+    CREATE TABLE IF NOT EXISTS terms (
+        id INTEGER PRIMARY KEY,
+        term TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE IF NOT EXISTS statement_tags (
+        statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+        label_id INTEGER NOT NULL REFERENCES labels(id),
+        evidence TEXT NOT NULL,
+        evidence_text TEXT,
+        score REAL,
+        PRIMARY KEY (statement_id, label_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS statement_tags_label ON statement_tags(label_id);
+    """,
 }
 
 # Statements written per executemany: large enough to be fast, small enough that a
@@ -197,11 +226,12 @@ def _statements(script: str) -> Iterator[str]:
 
 
 # A statement as the values stored for it: its columns (``RECORD_COLUMNS``) and its tags as
-# (dimension, label, evidence JSON, classifier score or None). Plain tuples: ingest workers
-# build them and the storing process takes them as they are (rebuilding dataclasses from a
-# worker's results and encoding the evidence took it longer than storing them, cProfile of
-# --jobs 2).
-TagRecord = tuple[str, str, str, float | None]
+# ``TagRecord``s. Plain tuples: ingest workers build them and the storing process takes
+# them as they are (rebuilding dataclasses from a worker's results and encoding the
+# evidence took it longer than storing them, cProfile of --jobs 2).
+# A tag: dimension, label, its evidence as (term, start, end, words) pieces, and the
+# classifier's score (None: the taxonomy's terms gave the tag).
+TagRecord = tuple[str, str, tuple[tuple[str, int, int, str], ...], float | None]
 StatementRecord = tuple[tuple[object, ...], list[TagRecord]]
 RECORD_COLUMNS = (
     "text",
@@ -227,15 +257,117 @@ _INSERT_STATEMENT = (
 
 
 def tag_records(tags: TagSet) -> list[TagRecord]:
-    """(dimension, label, evidence as JSON, classifier score) for each label of a tag set."""
+    """(dimension, label, evidence pieces, classifier score) for each label of a tag set."""
     records: list[TagRecord] = []
     for dim in DIMENSIONS:
         for label in tags.labels(dim):
-            ev = [e.as_dict() for e in tags.evidence if e.dimension == dim and e.label == label]
-            records.append(
-                (dim, label, json.dumps(ev, ensure_ascii=False), tags.scores.get((dim, label)))
+            pieces = tuple(
+                (e.term, e.start, e.end, e.text)
+                for e in tags.evidence
+                if e.dimension == dim and e.label == label
             )
+            records.append((dim, label, pieces, tags.scores.get((dim, label))))
     return records
+
+
+class _TagIds:
+    """Ids of labels and terms, added to the corpus as they first appear (one transaction)."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.labels = {(str(d), str(lab)): int(i) for i, d, lab in db.execute(_LABELS)}
+        self.terms = {str(t): int(i) for i, t in db.execute("SELECT id, term FROM terms")}
+
+    def label(self, dimension: str, label: str) -> int:
+        found = self.labels.get((dimension, label))
+        if found is None:
+            cur = self.db.execute(
+                "INSERT INTO labels (dimension, label) VALUES (?, ?)", (dimension, label)
+            )
+            found = self.labels[(dimension, label)] = int(cur.lastrowid or 0)
+        return found
+
+    def term(self, term: str) -> int:
+        found = self.terms.get(term)
+        if found is None:
+            cur = self.db.execute("INSERT INTO terms (term) VALUES (?)", (term,))
+            found = self.terms[term] = int(cur.lastrowid or 0)
+        return found
+
+    def row(self, statement_id: int, text: str, tag: TagRecord) -> tuple[object, ...]:
+        """The ``statement_tags`` row of one tag of a statement whose text is ``text``."""
+        dimension, label, pieces, score = tag
+        offsets: list[str] = []
+        words: list[str | None] = []
+        for term, start, end, piece_text in pieces:
+            offsets.append(f"{self.term(term)} {start} {end}")
+            words.append(None if text[start:end] == piece_text else piece_text)
+        apart = any(w is not None for w in words)
+        return (
+            statement_id,
+            self.label(dimension, label),
+            ",".join(offsets),
+            json.dumps(words, ensure_ascii=False) if apart else None,
+            score,
+        )
+
+
+_LABELS = "SELECT id, dimension, label FROM labels"
+_INSERT_TAG = (
+    "INSERT INTO statement_tags (statement_id, label_id, evidence, evidence_text, score)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+_TAGS_VIEW = """
+CREATE VIEW tags AS
+    SELECT t.statement_id AS statement_id, st.session_id AS session_id,
+        l.dimension AS dimension, l.label AS label, t.score AS score
+    FROM statement_tags t
+    JOIN labels l ON l.id = t.label_id
+    JOIN statements st ON st.id = t.statement_id
+"""
+
+
+def _evidence(
+    dimension: str,
+    label: str,
+    evidence: str,
+    evidence_text: str | None,
+    text: str,
+    terms: dict[int, str],
+) -> Iterator[Evidence]:
+    """The evidence of one stored tag of a statement whose text is ``text``."""
+    if not evidence:
+        return
+    apart: list[str | None] = json.loads(evidence_text) if evidence_text else []
+    for n, piece in enumerate(evidence.split(",")):
+        term, start, end = (int(x) for x in piece.split(" "))
+        words = apart[n] if n < len(apart) and apart[n] is not None else text[start:end]
+        yield Evidence(dimension, label, terms[term], str(words), start, end)
+
+
+def _compact_tags(db: sqlite3.Connection) -> None:
+    """Schema 7: the tags of schema 6 (evidence as JSON) into ``statement_tags``."""
+    kind = db.execute("SELECT type FROM sqlite_schema WHERE name = 'tags'").fetchone()
+    if kind is not None and kind[0] == "view":
+        return  # converted already
+    columns = {str(r[1]) for r in db.execute("PRAGMA table_info(tags)")}
+    score = "t.score" if "score" in columns else "NULL"
+    old = db.execute(
+        f"SELECT t.statement_id, st.text, t.dimension, t.label, t.evidence, {score}"
+        " FROM tags t JOIN statements st ON st.id = t.statement_id"
+    ).fetchall()
+    ids = _TagIds(db)
+    rows = []
+    for statement_id, text, dimension, label, evidence, old_score in old:
+        pieces = tuple((e["term"], e["start"], e["end"], e["text"]) for e in json.loads(evidence))
+        rows.append(ids.row(statement_id, text, (dimension, label, pieces, old_score)))
+    db.executemany(_INSERT_TAG, rows)
+    db.execute("DROP TABLE tags")
+    db.execute(_TAGS_VIEW)
+
+
+# Steps in Python after a migration's SQL.
+_CONVERSIONS: dict[int, Callable[[sqlite3.Connection], None]] = {7: _compact_tags}
 
 
 def statement_record(st: Statement) -> StatementRecord:
@@ -349,6 +481,8 @@ class Corpus:
                 if target > version:
                     for sql in _statements(_MIGRATIONS[target]):
                         db.execute(sql)
+                    if target in _CONVERSIONS:
+                        _CONVERSIONS[target](db)
                     db.execute(f"PRAGMA user_version = {target}")
 
     def close(self) -> None:
@@ -471,12 +605,14 @@ class Corpus:
             first_id = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM statements").fetchone()[0])
             rows: list[tuple[object, ...]] = []
             tag_rows: list[tuple[object, ...]] = []
+            ids = _TagIds(db)
             for source_index, item in statements:
                 count += 1
                 columns, tags = statement_record(item) if isinstance(item, Statement) else item
                 statement_id = first_id + count
                 rows.append((statement_id, session.id, source_ids[source_index], count, *columns))
-                tag_rows.extend((statement_id, session.id, *tag) for tag in tags)
+                text = str(columns[0])
+                tag_rows.extend(ids.row(statement_id, text, tag) for tag in tags)
                 if len(rows) >= _BATCH:
                     self._insert_statements(db, rows, tag_rows)
             self._insert_statements(db, rows, tag_rows)
@@ -500,31 +636,26 @@ class Corpus:
             " WHERE id BETWEEN ? AND ?",
             (rows[0][0], rows[-1][0]),
         )
-        db.executemany(
-            "INSERT INTO tags (statement_id, session_id, dimension, label, evidence, score)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            tag_rows,
-        )
+        db.executemany(_INSERT_TAG, tag_rows)
         rows.clear()
         tag_rows.clear()
-
-    @staticmethod
-    def _insert_tags(
-        db: sqlite3.Connection, statement_id: int, session_id: str, tags: TagSet
-    ) -> None:
-        db.executemany(
-            "INSERT INTO tags (statement_id, session_id, dimension, label, evidence, score)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [(statement_id, session_id, *tag) for tag in tag_records(tags)],
-        )
 
     def replace_tags(self, session_id: str, tagged: Iterable[tuple[int, TagSet]]) -> int:
         """Replace the tags of a session's statements (by statement id), atomically."""
         n = 0
         with self.transaction() as db:
-            db.execute("DELETE FROM tags WHERE session_id = ?", (session_id,))
+            texts = dict(self.statement_ids(session_id))
+            db.execute(
+                "DELETE FROM statement_tags WHERE statement_id IN"
+                " (SELECT id FROM statements WHERE session_id = ?)",
+                (session_id,),
+            )
+            ids = _TagIds(db)
             for statement_id, tags in tagged:
-                self._insert_tags(db, statement_id, session_id, tags)
+                text = texts[statement_id]
+                db.executemany(
+                    _INSERT_TAG, [ids.row(statement_id, text, tag) for tag in tag_records(tags)]
+                )
                 n += 1
         return n
 
@@ -579,11 +710,11 @@ class Corpus:
         with self.transaction() as db:
             if self.session_exists(new):
                 raise StoreError(f"session '{new}' already exists; choose another id")
-            # The rows that point at the session follow it; foreign keys are checked at
-            # the commit, when every row agrees again.
+            # The rows that point at the session follow it (tags follow their statements);
+            # foreign keys are checked at the commit, when every row agrees again.
             db.execute("PRAGMA defer_foreign_keys = ON")
             db.execute("UPDATE sessions SET id = ? WHERE id = ?", (new, old))
-            for table in ("sources", "statements", "tags"):
+            for table in ("sources", "statements"):
                 db.execute(f"UPDATE {table} SET session_id = ? WHERE session_id = ?", (new, old))
 
     def merge_sessions(self, target: str, others: list[str]) -> int:
@@ -606,7 +737,6 @@ class Corpus:
                     " WHERE session_id = ?",
                     (target, sources, other),
                 )
-                db.execute("UPDATE tags SET session_id = ? WHERE session_id = ?", (target, other))
                 db.execute("DELETE FROM sessions WHERE id = ?", (other,))
             texts = [
                 str(r[0])
@@ -671,16 +801,22 @@ class Corpus:
             " WHERE st.session_id = ? ORDER BY st.position",
             (session_id,),
         ).fetchall()
+        texts = {int(r["id"]): str(r["text"]) for r in rows}
+        terms = {int(i): str(t) for i, t in self.db.execute("SELECT id, term FROM terms")}
         tags: dict[int, TagSet] = {}
-        for t in self.db.execute(
-            "SELECT statement_id, dimension, label, evidence, score FROM tags WHERE session_id = ?",
+        for statement_id, dimension, label, evidence, apart, score in self.db.execute(
+            "SELECT t.statement_id, l.dimension, l.label, t.evidence, t.evidence_text, t.score"
+            " FROM statements st JOIN statement_tags t ON t.statement_id = st.id"
+            " JOIN labels l ON l.id = t.label_id"
+            " WHERE st.session_id = ? ORDER BY st.id, l.dimension, l.label",
             (session_id,),
         ):
-            ts = tags.setdefault(int(t["statement_id"]), TagSet())
-            ts.labels(t["dimension"]).append(t["label"])
-            ts.evidence.extend(Evidence(**e) for e in json.loads(t["evidence"]))
-            if t["score"] is not None:
-                ts.scores[(t["dimension"], t["label"])] = float(t["score"])
+            ts = tags.setdefault(int(statement_id), TagSet())
+            ts.labels(dimension).append(label)
+            text = texts[int(statement_id)]
+            ts.evidence.extend(_evidence(dimension, label, evidence, apart, text, terms))
+            if score is not None:
+                ts.scores[(dimension, label)] = float(score)
         out: list[Statement] = []
         for r in rows:
             out.append(
