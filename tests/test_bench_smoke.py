@@ -55,7 +55,8 @@ def test_smoke_run_prints_a_markdown_table_with_every_row() -> None:
         assert value.strip(), f"row {name!r} has no value"
     # Measured figures are numbers, and every row with a target got a verdict.
     assert re.search(
-        r"synth Tagger.tag_texts, terms \+ classifier, ratio to floor \| [\d,]+ words/s \(\d+\.\d\d× floor\)",
+        r"synth Tagger.tag_texts, terms \+ classifier, ratio to floor"
+        r" \| [\d,]+ words/s \(\d+\.\d\d× floor\)",
         done.stdout,
     )
     assert re.search(r"Ingest ratio synth ingest \(16×\) / floor \| \d+\.\d\d \|", done.stdout)
