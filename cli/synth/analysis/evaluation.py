@@ -1,11 +1,14 @@
-"""Scoring tags against hand-coded statements: precision, recall, F1 and Cohen's kappa."""
+"""Scoring tags against hand-coded statements (precision, recall, F1, Cohen's kappa), and
+merging against labelled pairs of statements."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from synth.coded import read_coded
+from synth.errors import SynthError
 from synth.models import DIMENSIONS, CodedStatement
 from synth.pipeline.tagging import Tagger
 
@@ -189,3 +192,121 @@ def evaluate_statements(
         ]
         misses.append(Miss(gold[i].id, gold[i].text, dim, sorted(missed), sorted(extra), ev))
     return EvalReport(len(gold), dims, misses, method)
+
+
+# --- merging: statement pairs labelled same point / different point ------------------
+
+
+@dataclass
+class LabelledPair:
+    id: str
+    a: str
+    b: str
+    same: bool
+    kind: str
+
+
+@dataclass
+class MergeScore:
+    """Merging measured on labelled pairs: a pair is merged when its similarity reaches
+    the threshold."""
+
+    threshold: float
+    tp: int
+    fp: int
+    fn: int
+    tn: int
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+
+@dataclass
+class MergeEvaluation:
+    """Cross-validated merging: per fold the threshold chosen on the other folds, and the
+    pooled counts of the held-out folds."""
+
+    folds: list[MergeScore]
+    pooled: MergeScore
+
+
+def load_pairs(path: Path) -> list[LabelledPair]:
+    """Labelled pairs from a JSON-lines file (``id``, ``a``, ``b``, ``same``, ``kind``)."""
+    pairs: list[LabelledPair] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            pairs.append(
+                LabelledPair(
+                    str(row["id"]), row["a"], row["b"], bool(row["same"]), row.get("kind", "")
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SynthError(
+                f"{path}:{n}: not a labelled pair ({exc}); write one JSON object a line "
+                'with "a", "b" and "same"'
+            ) from exc
+    return pairs
+
+
+def pair_similarities(pairs: list[LabelledPair]) -> list[float]:
+    """The merge similarity of each pair, IDF taken over all texts of the pairs."""
+    from synth.analysis import condense
+
+    texts = sorted({t for p in pairs for t in (p.a, p.b)})
+    bags = dict(zip(texts, condense.text_bags(texts), strict=True))
+    idf = condense.idf_weights(list(bags.values()))
+    return [condense.similarity(bags[p.a], bags[p.b], idf) for p in pairs]
+
+
+def merge_score(
+    pairs: list[LabelledPair], sims: list[float], threshold: float, keep: list[bool] | None = None
+) -> MergeScore:
+    tp = fp = fn = tn = 0
+    for i, (pair, sim) in enumerate(zip(pairs, sims, strict=True)):
+        if keep is not None and not keep[i]:
+            continue
+        merged = sim >= threshold
+        tp += merged and pair.same
+        fp += merged and not pair.same
+        fn += not merged and pair.same
+        tn += not merged and not pair.same
+    return MergeScore(threshold, tp, fp, fn, tn)
+
+
+def _fold(pair_id: str, folds: int) -> int:
+    import hashlib
+
+    return int(hashlib.sha1(pair_id.encode()).hexdigest(), 16) % folds
+
+
+def cross_validate_merging(
+    pairs: list[LabelledPair], folds: int = 5, min_precision: float = 0.92
+) -> MergeEvaluation:
+    """For each fold, the threshold with the best recall at ``min_precision`` on the other
+    folds, scored on the fold; folds are fixed by a hash of the pair id."""
+    sims = pair_similarities(pairs)
+    fold_of = [_fold(p.id, folds) for p in pairs]
+    candidates = [t / 100 for t in range(20, 96)]
+    scores: list[MergeScore] = []
+    for k in range(folds):
+        dev = [f != k for f in fold_of]
+        fitted = [merge_score(pairs, sims, t, dev) for t in candidates]
+        ok = [s for s in fitted if s.precision >= min_precision] or fitted[-1:]
+        chosen = max(ok, key=lambda s: (s.recall, s.threshold)).threshold
+        scores.append(merge_score(pairs, sims, chosen, [not d for d in dev]))
+    pooled = MergeScore(
+        float("nan"),
+        sum(s.tp for s in scores),
+        sum(s.fp for s in scores),
+        sum(s.fn for s in scores),
+        sum(s.tn for s in scores),
+    )
+    return MergeEvaluation(scores, pooled)

@@ -1,29 +1,30 @@
-"""Handouts: sessions condensed into points by shift and prompt, rendered with Jinja2.
+"""Handouts: stored sessions as a typed model (``Handout``) that every output renders.
 
-``build_context`` turns stored sessions into plain data (dataclasses) for a template;
-``render`` fills a template in a sandbox; ``write_chart`` draws the overview as a PNG.
-Statement texts pass through ``synth.redact.redact`` unless the caller turns it off;
-the stored text is never changed.
+``build`` turns sessions into a ``Handout``: the notes' own structure (sections in the
+order of the notes, prompts, inline groups such as "Ledning:"), every statement in
+exactly one ``Point`` (merged with the statements that say the same thing), key messages,
+and counts of shifts, concepts and success factors. ``fit`` chooses the points a
+condensed handout shows so that it stays within a share of the notes' words. Statement
+texts and every other field taken from the user's files pass through
+``synth.redact.redact`` unless the caller turns it off; the stored text is never changed.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from synth.analysis.condense import cut_phrase, first_clause
 from synth.models import Session, Statement
 from synth.redact import mask_ids, mask_session, mask_statement
 from synth.taxonomy import Taxonomy
 
 BAR = "█"
 BAR_WIDTH = 20
-PHRASE_WORDS = 5  # a point reads as a short phrase; the full text is one reference away
-PROMPT_WORDS = 4  # prompts repeat under every shift: "Vad skulle Kalmar län …"
-QUOTES_PER_CONCEPT = 2
-TWO_QUOTES_FROM = 10  # a concept said this often gets a second quote
+KEY_MESSAGES = 6  # at least this many key messages when the notes have as many points
+MAX_KEY_MESSAGES = 8
+MAX_WORD_SHARE = 0.6  # a condensed handout has at most this share of the notes' words
 
 LABELS: dict[str, dict[str, str]] = {
     "sv": {
@@ -37,26 +38,37 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown": "okänt",
         "overview": "Översikt",
         "shift": "Förflyttning",
+        "shifts": "Fokusförflyttningar",
         "concept": "Begrepp",
+        "factor": "Framgångsfaktor",
         "count": "Antal",
         "no_notes": "Inga anteckningar under denna förflyttning.",
-        "introduction": "Inledning",
+        "key_messages": "Nyckelbudskap",
         "recurring": "Återkommande begrepp",
         "no_concepts": "Inga begrepp taggades.",
-        "crosscutting": "Tvärgående teman",
-        "crosscutting_intro": "Begrepp som återkommer under minst två förflyttningar.",
-        "no_crosscutting": "Inget begrepp återkommer under flera förflyttningar.",
-        "other": "Övrigt",
-        "no_other": "Alla påståenden fick minst en tagg.",
+        "factors": "Framgångsfaktorer",
+        "no_factors": "Ingen framgångsfaktor taggades.",
         "appendix": "Källförteckning",
         "ref": "ref",
         "file": "fil",
         "line": "rad",
-        "top_points": "Det som sades flest gånger",
-        "no_top_points": "Inga påståenden slogs samman.",
+        "line_abbr": "r.",
+        "more": "till",
+        "wordings": "Andra formuleringar",
         "chart": "Diagram över förflyttningar och begrepp",
+        "chart_shifts": "Påståenden per förflyttning",
+        "chart_concepts": "Påståenden per begrepp",
+        "chart_count": "Antal påståenden",
         "across": "Sammanställning av flera sessioner",
-        "under": "under",
+        "counts_note": (
+            "Antal = påståenden som taggats med etiketten (samma räkning som synth show, "
+            "trends och diff); ×N = N påståenden sa samma sak."
+        ),
+        "multi_note": "Påståenden slås samman bara inom en session, aldrig mellan sessioner.",
+        "condensed_note": (
+            "Ett urval: varje påstående står i sin helhet, alla finns i den fullständiga "
+            "versionen (--template full)."
+        ),
     },
     "en": {
         "date": "Date",
@@ -69,122 +81,217 @@ LABELS: dict[str, dict[str, str]] = {
         "unknown": "unknown",
         "overview": "Overview",
         "shift": "Shift",
+        "shifts": "Shifts",
         "concept": "Concept",
+        "factor": "Success factor",
         "count": "Count",
         "no_notes": "No notes under this shift.",
-        "introduction": "Introduction",
+        "key_messages": "Key messages",
         "recurring": "Recurring concepts",
         "no_concepts": "No concepts were tagged.",
-        "crosscutting": "Cross-cutting themes",
-        "crosscutting_intro": "Concepts that recur under at least two shifts.",
-        "no_crosscutting": "No concept recurs under several shifts.",
-        "other": "Other",
-        "no_other": "Every statement has at least one tag.",
+        "factors": "Success factors",
+        "no_factors": "No success factor was tagged.",
         "appendix": "Sources",
         "ref": "ref",
         "file": "file",
         "line": "line",
-        "top_points": "Said most often",
-        "no_top_points": "No statements were merged.",
+        "line_abbr": "l.",
+        "more": "more",
+        "wordings": "Other wordings",
         "chart": "Chart of shifts and concepts",
+        "chart_shifts": "Statements per shift",
+        "chart_concepts": "Statements per concept",
+        "chart_count": "Statements",
         "across": "Summary of several sessions",
-        "under": "under",
+        "counts_note": (
+            "Count = statements tagged with the label (as counted by synth show, trends "
+            "and diff); ×N = N statements said the same thing."
+        ),
+        "multi_note": "Statements are merged within one session only, never across sessions.",
+        "condensed_note": (
+            "A selection: every statement is shown whole; all are in the full version "
+            "(--template full)."
+        ),
+    },
+}
+
+KIND_NAMES: dict[str, dict[str, str]] = {
+    "sv": {
+        "group-dialogue": "gruppdialog",
+        "user-dialogue": "brukardialog",
+        "protocol": "protokoll",
+        "document": "dokument",
+        "other": "övrigt",
+    },
+    "en": {
+        "group-dialogue": "group dialogue",
+        "user-dialogue": "user dialogue",
+        "protocol": "protocol",
+        "document": "document",
+        "other": "other",
     },
 }
 
 
 @dataclass
-class Point:
-    """One condensed point: a representative statement and the references behind it."""
+class Ref:
+    """Where a statement stands: its session (letter when several) and source line."""
 
-    text: str  # the representative, shortened to a phrase
-    full_text: str  # the representative as written
-    refs: list[str]  # every statement merged into the point, representative first
-    concepts: list[str]
-    shifts: list[str]
+    letter: str
+    position: int
+    source: str
+    line_start: int
+    line_end: int
+
+
+@dataclass(eq=False)
+class Point:
+    """Statements that say the same thing, shown by the clearest of their wordings."""
+
+    text: str  # the representative statement as written (masked)
+    refs: list[Ref]  # every statement of the point, the representative first
+    wordings: list[str]  # the other statements' texts, as written
+    concepts: list[str]  # names of the concepts of its statements
     factors: list[str]
-    concept_ids: list[str] = field(default_factory=list)
-    own_concept_ids: list[str] = field(default_factory=list)  # the representative's own
+    shifts: list[str]
+    section: str = ""  # the name of the section it stands in
+    order: int = 0  # where its first statement stands in the notes
+    labels: int = 0  # how many labels its representative carries
+    key: bool = False  # listed among the key messages
 
     @property
     def count(self) -> int:
         return len(self.refs)
 
-    @property
-    def ref(self) -> str:
-        return self.refs[0]
+    def lines(self, abbr: str = "r.") -> str:
+        """Compact references: "r. 61, 27" (one session) or "A r. 61, B r. 4"."""
+        parts: list[str] = []
+        by_letter: dict[str, list[int]] = {}
+        for ref in self.refs:
+            lines = by_letter.setdefault(ref.letter, [])
+            if ref.line_start not in lines:
+                lines.append(ref.line_start)
+        for letter, lines in by_letter.items():
+            joined = ", ".join(str(n) for n in lines)
+            parts.append(f"{letter} {abbr} {joined}" if letter else f"{abbr} {joined}")
+        return "; ".join(parts)
 
 
 @dataclass
-class PromptGroup:
-    prompt: str
+class Group:
+    """Points under an inline label of the notes ("Ledning:"), or under none."""
+
+    label: str | None
     points: list[Point] = field(default_factory=list)
-    short: str = ""  # the prompt shortened for the condensed handout
-    first: int = 0  # where the prompt first appears in the notes
+    shown: list[Point] = field(default_factory=list)  # what a condensed handout shows
+
+    @property
+    def hidden(self) -> list[Point]:
+        shown = {id(p) for p in self.shown}
+        return [p for p in self.points if id(p) not in shown]
+
+    def hidden_lines(self, abbr: str = "r.") -> str:
+        refs = [r for p in self.hidden for r in p.refs]
+        return Point("", refs, [], [], [], []).lines(abbr) if refs else ""
+
+
+@dataclass
+class Prompt:
+    """A question of the notes (None: statements before any question) and its answers."""
+
+    text: str | None
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def points(self) -> list[Point]:
+        return [p for g in self.groups for p in g.points]
 
 
 @dataclass
 class Section:
-    id: str | None
+    """A shift heading or a named section of the notes, whole."""
+
     name: str
-    groups: list[PromptGroup] = field(default_factory=list)
+    shift: str | None  # the shift id when the section is a shift heading
+    prompts: list[Prompt] = field(default_factory=list)
 
     @property
-    def count(self) -> int:
-        return sum(p.count for g in self.groups for p in g.points)
+    def points(self) -> list[Point]:
+        return [p for pr in self.prompts for p in pr.points]
 
-    def group(self, prompt: str) -> PromptGroup:
-        for g in self.groups:
-            if g.prompt == prompt:
-                return g
-        made = PromptGroup(prompt, short=short_phrase(prompt, PROMPT_WORDS))
-        self.groups.append(made)
-        return made
+    @property
+    def groups(self) -> list[Group]:
+        return [g for pr in self.prompts for g in pr.groups]
 
 
 @dataclass
-class Row:
-    """A line of an overview table: a label, its count, a bar, counts per session."""
+class LabelRow:
+    """A shift, concept or factor: statements tagged with it, per session, and a quote."""
 
     id: str
     name: str
     count: int
+    per_session: list[int]
     bar: str
-    per_session: list[int]
+    quote: Point | None = None
 
 
 @dataclass
-class ConceptSummary:
-    """A concept tagged in the sessions: how often, where, and in whose words."""
-
+class SessionInfo:
+    letter: str
     id: str
-    name: str
-    count: int
-    per_session: list[int]
-    shifts: list[str]  # names of the shifts it came up under
-    by_shift: list[int]  # statements per shift, in taxonomy order
-    quotes: list[Point]
+    title: str
+    date: str | None
+    kind: str  # in the handout's language
+    sources: list[str]
+    statement_count: int
 
 
 @dataclass
-class SourceRef:
-    ref: str
+class AppendixRow:
+    ref: str  # "#N" or "AN"
     session: str
     source: str
     lines: str
+    text: str
 
 
 @dataclass
-class _Item:
-    """A statement with the session it comes from and its reference."""
+class Handout:
+    """Everything a handout shows, in the handout's language; shared by every output."""
 
-    statement: Statement
-    session_index: int
-    ref: str
+    t: dict[str, str]
+    lang: str
+    title: str
+    multi: bool
+    sessions: list[SessionInfo]
+    statement_count: int
+    statement_words: int
+    intro: list[Point]
+    sections: list[Section]
+    key_messages: list[Point]
+    shift_rows: list[LabelRow]
+    concept_rows: list[LabelRow]
+    factor_rows: list[LabelRow]
+    appendix: list[AppendixRow]
+    by_shift: bool  # notes organised by the shifts: every shift gets a section
+    chart: str | None = None
 
+    @property
+    def session(self) -> SessionInfo | None:
+        return self.sessions[0] if self.sessions else None
 
-def _context(st: Statement) -> tuple[str | None, str | None]:
-    return (st.section_shift or st.section, st.prompt)
+    @property
+    def points(self) -> list[Point]:
+        return self.intro + [p for s in self.sections for p in s.points]
+
+    @property
+    def point_count(self) -> int:
+        return len(self.points)
+
+    @property
+    def shift_names(self) -> list[str]:
+        return [r.name for r in self.shift_rows]
 
 
 def session_letter(index: int) -> str:
@@ -198,16 +305,9 @@ def session_letter(index: int) -> str:
     return out
 
 
-def short_phrase(text: str, max_words: int = PHRASE_WORDS) -> str:
-    """The text itself if short; else its first clause if that is short, else its first
-    words; a cut ends in an ellipsis. The words are always the participants' own."""
-    words = text.split()
-    if len(words) <= max_words:
-        return text
-    head = words[: first_clause(words)]
-    if not 2 <= len(head) <= max_words:
-        head = words[: max_words - 1]
-    return cut_phrase(head, leading=False, trailing=True)
+def words(text: str) -> int:
+    """Words as a reader counts them: runs of letters (numbers and bars are not words)."""
+    return len(re.findall(r"[^\W\d_]+", text))
 
 
 def bar(count: int, top: int, width: int = BAR_WIDTH) -> str:
@@ -217,7 +317,208 @@ def bar(count: int, top: int, width: int = BAR_WIDTH) -> str:
     return BAR * max(1, round(width * count / top))
 
 
-def build_context(
+@dataclass
+class _Item:
+    """A statement with its session and its place in the notes."""
+
+    statement: Statement
+    session: int
+    order: int
+
+
+def _group_of(st: Statement) -> str | None:
+    group: str | None = getattr(st, "group", None)
+    return group
+
+
+def _points(
+    items: list[_Item],
+    tax: Taxonomy,
+    lang: str,
+    letters: list[str],
+    condense: bool,
+    threshold: float | None,
+) -> list[Point]:
+    """Every statement in exactly one point, in the order of the notes."""
+    from synth.analysis import condense as condensing
+
+    if condense and items:
+        kwargs = {} if threshold is None else {"threshold": threshold}
+        clusters = condensing.condense(
+            [i.statement for i in items], sessions=[i.session for i in items], **kwargs
+        )
+        grouped = [(c.representative, c.members) for c in clusters]
+    else:
+        grouped = [(n, [n]) for n in range(len(items))]
+
+    def names(dim: str, members: list[int]) -> list[str]:
+        ids = {lab for m in members for lab in items[m].statement.tags.labels(dim)}
+        ordered = [i for i in tax.ids(dim) if i in ids] + sorted(ids - set(tax.ids(dim)))
+        return [tax.display_name(dim, lab, lang) for lab in ordered]
+
+    points: list[Point] = []
+    for rep, members in grouped:
+        ordered = [rep] + [m for m in sorted(members) if m != rep]
+        rep_st = items[rep].statement
+        points.append(
+            Point(
+                text=rep_st.text,
+                refs=[
+                    Ref(
+                        letters[items[m].session],
+                        items[m].statement.position,
+                        items[m].statement.source,
+                        items[m].statement.line_start,
+                        items[m].statement.line_end,
+                    )
+                    for m in ordered
+                ],
+                wordings=list(
+                    dict.fromkeys(
+                        items[m].statement.text
+                        for m in ordered[1:]
+                        if items[m].statement.text != rep_st.text
+                    )
+                ),
+                concepts=names("concepts", members),
+                factors=names("factors", members),
+                shifts=names("shifts", members),
+                order=min(items[m].order for m in members),
+                labels=len(rep_st.tags.pairs()),
+            )
+        )
+    points.sort(key=lambda p: p.order)
+    return points
+
+
+def _section_key(st: Statement) -> tuple[str, str | None]:
+    if st.section_shift:
+        return ("shift", st.section_shift)
+    return ("named", st.section)
+
+
+def _sections(
+    items: list[_Item],
+    points: list[Point],
+    tax: Taxonomy,
+    lang: str,
+) -> tuple[list[Point], list[Section], bool]:
+    """Points placed under their section, prompt and group, in the order of the notes.
+
+    Statements before the first section heading of notes organised by the shifts (a
+    preamble) become the introduction; when the notes name at least two shifts, every
+    shift gets a section (an empty one says so).
+    """
+    first_of = {p.order: p for p in points}
+    by_order = {i.order: i for i in items}
+    shift_ids = {i.statement.section_shift for i in items if i.statement.section_shift}
+    by_shift = len(shift_ids) >= 2
+    intro: list[Point] = []
+    sections: dict[tuple[str, str | None], Section] = {}
+    seen_shift = False
+    for order in sorted(first_of):
+        point, st = first_of[order], by_order[order].statement
+        key = _section_key(st)
+        seen_shift = seen_shift or key[0] == "shift"
+        if by_shift and not seen_shift and key[0] == "named":
+            intro.append(point)
+            continue
+        if key not in sections:
+            name = (
+                tax.display_name("shifts", st.section_shift, lang)
+                if st.section_shift
+                else st.section or ""
+            )
+            sections[key] = Section(name, st.section_shift)
+        section = sections[key]
+        point.section = section.name
+        prompt_text = st.prompt or None
+        prompt = next((p for p in section.prompts if p.text == prompt_text), None)
+        if prompt is None:
+            prompt = Prompt(prompt_text)
+            section.prompts.append(prompt)
+        label = _group_of(st)
+        group = next((g for g in prompt.groups if g.label == label), None)
+        if group is None:
+            group = Group(label)
+            prompt.groups.append(group)
+        group.points.append(point)
+    ordered = list(sections.values())
+    if by_shift:
+        present = {s.shift for s in ordered}
+        ordered += [
+            Section(lab.display(lang), lab.id)
+            for lab in tax.labels("shifts")
+            if lab.id not in present
+        ]
+    return intro, ordered, by_shift
+
+
+def _rows(
+    dim: str, items: list[_Item], sessions: int, tax: Taxonomy, lang: str, points: list[Point]
+) -> list[LabelRow]:
+    """Statements tagged with each label of a dimension, as ``trends`` and ``diff`` count
+    them; concepts and factors never tagged are left out."""
+    counts: dict[str, list[int]] = {lab: [0] * sessions for lab in tax.ids(dim)}
+    for item in items:
+        for lab in item.statement.tags.labels(dim):
+            counts.setdefault(lab, [0] * sessions)[item.session] += 1
+    top = max((sum(c) for c in counts.values()), default=0)
+    rows: list[LabelRow] = []
+    for lab, per in counts.items():
+        if dim != "shifts" and not sum(per):
+            continue
+        name = tax.display_name(dim, lab, lang)
+        rows.append(
+            LabelRow(lab, name, sum(per), per, bar(sum(per), top), _quote(name, dim, points))
+        )
+    if dim != "shifts":
+        rows.sort(key=lambda r: -r.count)
+    return rows
+
+
+def _quote(name: str, dim: str, points: list[Point]) -> Point | None:
+    """The point that shows a label best: most often said, then the shortest."""
+    carrying = [p for p in points if name in getattr(p, dim)]
+    return min(carrying, key=lambda p: (-p.count, words(p.text), p.order), default=None)
+
+
+def _priority(point: Point) -> tuple[int, int, int, int]:
+    """Most voiced first: said most often, then tagged with most labels, then shortest."""
+    return (-point.count, -point.labels, words(point.text), point.order)
+
+
+def key_messages(sections: list[Section]) -> list[Point]:
+    """The most voiced points, chosen round the sections so that they cover different
+    shifts before any section gets a second one."""
+    ranked = sorted((p for s in sections for p in s.points), key=_priority)
+    wanted = KEY_MESSAGES + sum(1 for p in ranked[:MAX_KEY_MESSAGES] if p.count > 1) // 3
+    wanted = min(MAX_KEY_MESSAGES, wanted, len(ranked))
+    chosen: list[Point] = []
+    while len(chosen) < wanted:
+        covered = {p.section for p in chosen}
+        fresh = [p for p in ranked if p not in chosen and p.section not in covered]
+        chosen.append((fresh or [p for p in ranked if p not in chosen])[0])
+    for p in chosen:
+        p.key = True
+    return sorted(chosen, key=_priority)
+
+
+def _appendix(
+    items: list[_Item], letters: list[str], sessions: list[SessionInfo]
+) -> list[AppendixRow]:
+    rows: list[AppendixRow] = []
+    for i in items:
+        st = i.statement
+        lines = (
+            f"{st.line_start}" if st.line_start == st.line_end else f"{st.line_start}–{st.line_end}"
+        )
+        ref = f"{letters[i.session] or '#'}{st.position}"
+        rows.append(AppendixRow(ref, sessions[i.session].id, st.source, lines, st.text))
+    return rows
+
+
+def build(
     sessions: Sequence[Session],
     statements: Sequence[Sequence[Statement]],
     tax: Taxonomy,
@@ -227,206 +528,104 @@ def build_context(
     condense: bool = True,
     threshold: float | None = None,
     chart: str | None = None,
-) -> dict[str, Any]:
-    """The data a handout template receives, for one session or several.
-
-    ``statements[i]`` are the stored statements of ``sessions[i]``. Every statement ends up
-    in exactly one point (merged with its near-duplicates when ``condense``) or under
-    "Övrigt" when it has no tag. References are ``#N`` for one session and ``AN``, ``BN`` …
-    for several.
-    """
-    from synth.analysis import condense as condensing
-
+) -> Handout:
+    """The handout of one session or several; ``statements[i]`` are those of
+    ``sessions[i]``. Every statement ends up in exactly one point; all points are shown
+    until ``fit`` chooses fewer."""
     t = LABELS.get(lang, LABELS["sv"])
     if redact:
-        # Every field from the notes: ids, titles, source names, sections, prompts, texts.
+        # Every field from the notes: ids, titles, source names, sections, prompts, groups,
+        # texts; the stored statements are not changed.
         shown = mask_ids(s.id for s in sessions)
         sessions = [mask_session(s, shown[s.id]) for s in sessions]
         statements = [[mask_statement(st) for st in sts] for sts in statements]
     multi = len(sessions) > 1
+    letters = [session_letter(i) if multi else "" for i in range(len(sessions))]
     items = [
-        _Item(st, si, f"{session_letter(si) if multi else '#'}{st.position}")
-        for si, sts in enumerate(statements)
-        for st in sts
+        _Item(st, si, n)
+        for n, (si, st) in enumerate((si, st) for si, sts in enumerate(statements) for st in sts)
     ]
-
-    def names(dim: str, ids: Sequence[str]) -> list[str]:
-        return [tax.display_name(dim, lab, lang) for lab in ids]
-
-    phrases: dict[str, str] = {}
-
-    def point(members: list[_Item], rep: _Item, shorten: bool) -> Point:
-        def union(dim: str) -> list[str]:
-            ids = {lab for m in members for lab in m.statement.tags.labels(dim)}
-            return [i for i in tax.ids(dim) if i in ids] + sorted(ids - set(tax.ids(dim)))
-
-        text = rep.statement.text
-        concepts = union("concepts")
-        return Point(
-            text=phrases.get(text, text) if shorten else text,
-            full_text=text,
-            refs=[rep.ref] + [m.ref for m in members if m is not rep],
-            concepts=names("concepts", concepts),
-            shifts=names("shifts", union("shifts")),
-            factors=names("factors", union("factors")),
-            concept_ids=concepts,
-            own_concept_ids=list(rep.statement.tags.concepts),
+    infos = [
+        SessionInfo(
+            letters[i],
+            s.id,
+            (s.title),
+            s.date,
+            KIND_NAMES.get(lang, KIND_NAMES["sv"]).get(s.kind, s.kind),
+            [(src) for src in s.sources],
+            len(statements[i]),
         )
-
-    items_index = {id(item): n for n, item in enumerate(items)}
-    singles = [([i], i) for i in items]
-    # Prompts keep the order of the notes, even when a merged point sits under a later one.
-    prompt_first: dict[tuple[str | None, str | None], int] = {}
-    for n, item in enumerate(items):
-        prompt_first.setdefault(_context(item.statement), n)
-    if condense:
-        kwargs = {} if threshold is None else {"threshold": threshold}
-        clusters = condensing.condense([i.statement for i in items], **kwargs)
-        grouped = [([items[m] for m in c.members], items[c.representative]) for c in clusters]
-        texts = [items[c.representative].statement.text for c in clusters]
-        phrases = dict(zip(texts, condensing.key_phrases(texts, PHRASE_WORDS), strict=True))
-    else:
-        grouped = singles
-
-    def place(
-        grouped: list[tuple[list[_Item], _Item]], shorten: bool
-    ) -> tuple[list[Section], list[Section], list[Point]]:
-        shift_sections = [Section(lab.id, lab.display(lang)) for lab in tax.labels("shifts")]
-        by_shift = {s.id: s for s in shift_sections}
-        named: dict[str, Section] = {}
-        other: list[Point] = []
-        order: dict[int, int] = {}  # point -> position of its first statement in the notes
-        for members, rep in grouped:
-            p = point(members, rep, shorten)
-            order[id(p)] = min(items_index[id(m)] for m in members) + 1
-            if all(m.statement.tags.is_empty() for m in members):
-                other.append(p)
-                continue
-            st = rep.statement
-            if st.section_shift and st.section_shift in by_shift:
-                section = by_shift[st.section_shift]
-            else:
-                name = st.section or t["introduction"]
-                section = named.setdefault(name, Section(None, name))
-            group = section.group(st.prompt or "")
-            group.points.append(p)
-            group.first = prompt_first[_context(st)]
-        for section in [*shift_sections, *named.values()]:
-            section.groups.sort(key=lambda g: g.first)
-            for g in section.groups:
-                g.points.sort(key=lambda q: order[id(q)])
-        other.sort(key=lambda q: order[id(q)])
-        return shift_sections, list(named.values()), other
-
-    shifts, other_sections, other = place(grouped, shorten=condense)
-    full_shifts, full_other_sections, full_other = place(singles, shorten=False)
-
-    def per_session(match: Callable[[Statement], bool]) -> list[int]:
-        counts = [0] * len(sessions)
-        for i in items:
-            if match(i.statement):
-                counts[i.session_index] += 1
-        return counts
-
-    def in_shift(shift_id: str) -> Callable[[Statement], bool]:
-        return lambda s: s.section_shift == shift_id or shift_id in s.tags.shifts
-
-    def has_concept(concept_id: str) -> Callable[[Statement], bool]:
-        return lambda s: concept_id in s.tags.concepts
-
-    shift_counts = [(lab, per_session(in_shift(lab.id))) for lab in tax.labels("shifts")]
-    concept_counts = [(lab, per_session(has_concept(lab.id))) for lab in tax.labels("concepts")]
-    shift_top = max((sum(c) for _, c in shift_counts), default=0)
-    concept_top = max((sum(c) for _, c in concept_counts), default=0)
-    shift_rows = [
-        Row(lab.id, lab.display(lang), sum(c), bar(sum(c), shift_top), c) for lab, c in shift_counts
-    ]
-    concept_rows = [
-        Row(lab.id, lab.display(lang), sum(c), bar(sum(c), concept_top), c)
-        for lab, c in concept_counts
-        if sum(c)
-    ]
-
-    all_points = [p for s in shifts + other_sections for g in s.groups for p in g.points]
-    recurring: list[ConceptSummary] = []
-    for row in sorted(concept_rows, key=lambda r: -r.count):
-        # Where a concept came up: the shift heading it was said under, else its shift tags.
-        where: dict[str, int] = {}
-        for i in items:
-            st = i.statement
-            if row.id in st.tags.concepts:
-                for shift_id in [st.section_shift] if st.section_shift else st.tags.shifts:
-                    where[shift_id] = where.get(shift_id, 0) + 1
-        quotes = sorted(
-            (p for p in all_points if row.id in p.concept_ids),
-            # A quote whose own words carry the concept, the most repeated first.
-            key=lambda p: (row.id not in p.own_concept_ids, -p.count, len(p.text)),
-        )[: QUOTES_PER_CONCEPT if row.count >= TWO_QUOTES_FROM else 1]
-        recurring.append(
-            ConceptSummary(
-                id=row.id,
-                name=row.name,
-                count=row.count,
-                per_session=row.per_session,
-                shifts=names("shifts", [s for s in tax.ids("shifts") if s in where]),
-                by_shift=[where.get(s, 0) for s in tax.ids("shifts")],
-                quotes=quotes,
-            )
-        )
-    crosscutting = [c for c in recurring if len(c.shifts) >= 2]
-    top_points = sorted(
-        (p for p in all_points if p.count > 1), key=lambda p: (-p.count, len(p.text))
-    )[:10]
-
-    appendix = [
-        SourceRef(
-            i.ref,
-            sessions[i.session_index].id,
-            i.statement.source,
-            f"{i.statement.line_start}"
-            if i.statement.line_start == i.statement.line_end
-            else f"{i.statement.line_start}–{i.statement.line_end}",
-        )
-        for i in items
-    ]
-    shown_sessions = [
-        {
-            "letter": session_letter(i) if multi else "",
-            "id": s.id,
-            "title": s.title,
-            "date": s.date,
-            "kind": s.kind,
-            "sources": s.sources,
-            "statement_count": len(statements[i]),
-        }
         for i, s in enumerate(sessions)
     ]
-    first = shown_sessions[0] if shown_sessions else None
-    return {
-        "t": t,
-        "lang": lang,
-        "multi": multi,
-        "title": t["across"] if multi else (first["title"] if first else ""),
-        "session": first,
-        "sessions": shown_sessions,
-        "statement_count": len(items),
-        "point_count": len(all_points) + len(other),
-        "shift_names": [lab.display(lang) for lab in tax.labels("shifts")],
-        "shift_rows": shift_rows,
-        "concept_rows": concept_rows,
-        "shifts": shifts,
-        # Notes organised by the shifts (a group dialogue) show every shift, an empty one
-        # as "no notes"; other notes (a user dialogue with one "Samordning" heading) show
-        # only the shifts that have statements.
-        "by_shift": sum(1 for section in full_shifts if section.groups) >= 2,
-        "other_sections": other_sections,
-        "other": other,
-        "recurring": recurring,
-        "crosscutting": crosscutting,
-        "top_points": top_points,
-        "full_shifts": full_shifts,
-        "full_other_sections": full_other_sections,
-        "full_other": full_other,
-        "appendix": appendix,
-        "chart": chart,
-    }
+    points = _points(items, tax, lang, letters, condense, threshold)
+    intro, sections, by_shift = _sections(items, points, tax, lang)
+    for group in (g for s in sections for g in s.groups):
+        group.shown = list(group.points)
+    keys = key_messages(sections)
+    title = t["across"] if multi else (infos[0].title if infos else "")
+    return Handout(
+        t=t,
+        lang=lang,
+        title=title,
+        multi=multi,
+        sessions=infos,
+        statement_count=len(items),
+        statement_words=sum(words(i.statement.text) for i in items),
+        intro=intro,
+        sections=sections,
+        key_messages=keys,
+        shift_rows=_rows("shifts", items, len(sessions), tax, lang, points),
+        concept_rows=_rows("concepts", items, len(sessions), tax, lang, points),
+        factor_rows=_rows("factors", items, len(sessions), tax, lang, points),
+        appendix=_appendix(items, letters, infos),
+        by_shift=by_shift,
+        chart=chart,
+    )
+
+
+def _ranked_extras(handout: Handout) -> tuple[set[int], list[Point]]:
+    """The most voiced point of each group (always shown), and the others, most voiced first
+    (key messages, already on top, last)."""
+    groups = [g for s in handout.sections for g in s.groups]
+    firsts = {id(min(g.points, key=_priority)) for g in groups if g.points}
+    rest = sorted(
+        (p for g in groups for p in g.points if id(p) not in firsts),
+        key=lambda p: (p.key, _priority(p)),
+    )
+    return firsts, rest
+
+
+def show_points(handout: Handout, extra: int) -> None:
+    """Show in each group its most voiced point, then the ``extra`` most voiced others."""
+    firsts, rest = _ranked_extras(handout)
+    chosen = firsts | {id(p) for p in rest[:extra]}
+    for g in (g for s in handout.sections for g in s.groups):
+        g.shown = [p for p in g.points if id(p) in chosen]
+
+
+def fit(handout: Handout, render: Callable[[Handout], str], share: float = MAX_WORD_SHARE) -> None:
+    """Choose the points shown so that ``render(handout)`` has at most ``share`` of the
+    words of the notes' statements (as many points as fit; at least one per group).
+
+    The words each extra point adds are estimated (its text and its reference), so a
+    few renderings suffice however long the notes are.
+    """
+    budget = share * handout.statement_words
+    _, rest = _ranked_extras(handout)
+    show_points(handout, 0)
+    spent = words(render(handout))
+    extra = 0
+    for point in rest:
+        cost = words(point.text) + 1
+        if spent + cost > budget:
+            break
+        spent += cost
+        extra += 1
+    while True:
+        show_points(handout, extra)
+        over = words(render(handout)) - budget
+        if over <= 0 or extra == 0:
+            return
+        while over > 0 and extra > 0:  # drop the last points until the excess is covered
+            extra -= 1
+            over -= words(rest[extra].text) + 1

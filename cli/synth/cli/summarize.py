@@ -1,4 +1,4 @@
-"""synth summarize: a condensed Markdown handout of one session or several."""
+"""synth summarize: a handout of one session or several (Markdown, Word or HTML)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from synth.cli._util import (
     TaxonomyOption,
     TemplatesOption,
     app,
-    err,
     fail,
     handle_errors,
     load_taxonomy,
@@ -58,8 +57,9 @@ def summarize_cli(
     taxonomy: TaxonomyOption = None,
     debug: DebugOption = False,
 ) -> None:
-    """Condense sessions into a Markdown handout: per shift and prompt, recurring concepts,
-    cross-cutting themes and a source appendix."""
+    """Condense sessions into a handout: key messages, the notes' sections and prompts with
+    whole statements, recurring concepts and success factors. Markdown by default; -o
+    handout.docx writes Word, -o handout.html a printable web page."""
     from synth import resources
     from synth.analysis import handout
     from synth.output import charts, render
@@ -70,26 +70,47 @@ def summarize_cli(
         raise fail(f"--threshold {threshold} is out of range; give a number between 0 and 1")
     if chart is not None and chart.suffix.lower() != ".png":
         raise fail(f"--chart {chart}: give a file name ending in .png")
+    fmt = output_format(output)
+    if fmt == "docx" and template not in ("handout", "full"):
+        raise fail(f"-o {output}: a Word handout uses --template handout or full")
     tax = load_taxonomy(taxonomy)
     with open_corpus(corpus) as db:
         infos = db.sessions_by_ids(sessions)
         statements = [db.statements(s.id) for s in infos]
     link = None
-    if chart is not None:
+    if chart is not None and fmt == "md":
         # The Markdown links the chart relative to where the handout is written.
         base = output.parent if output is not None else Path.cwd()
         link = Path(os.path.relpath(chart.resolve(), base.resolve())).as_posix()
-    context = handout.build_context(
-        infos,
-        statements,
-        tax,
-        lang,
-        redact=not no_redact,
-        threshold=threshold,
-        chart=link,
+    made = handout.build(
+        infos, statements, tax, lang, redact=not no_redact, threshold=threshold, chart=link
     )
-    text = render.render(template, context, resources.templates_dir(templates))
-    if chart is not None:
-        charts.write_chart(context, chart)
-        err.print(f"wrote {chart}", markup=False)
+    templates_dir = resources.templates_dir(templates)
+    condensed = "full" if template == "full" else "handout"
+    if condensed == "handout":
+        handout.fit(made, lambda h: render.render_handout("handout", h, templates_dir))
+    png = charts.chart_png(made) if chart is not None or fmt != "md" else None
+    if chart is not None and png is not None:
+        write_output(png, chart)
+    if fmt == "docx":
+        from synth.output import docx
+
+        assert output is not None
+        write_output(docx.to_docx(made, png, full=template == "full"), output)
+        return
+    text = render.render_handout(template, made, templates_dir)
+    if fmt == "html":
+        from synth.output import html
+
+        text = html.to_html(text, made.title, lang, png)
     write_output(text, output)
+
+
+def output_format(output: Path | None) -> str:
+    """md, html or docx, from the output file's suffix (Markdown on stdout)."""
+    suffix = output.suffix.lower() if output is not None else ""
+    if suffix == ".docx":
+        return "docx"
+    if suffix in (".html", ".htm"):
+        return "html"
+    return "md"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from synth.analysis.compare import Trends
-from synth.analysis.handout import Row
+from synth.analysis.handout import Handout, LabelRow
 from synth.output.files import write_file
 
 
@@ -18,31 +18,42 @@ def _save(fig: Any, path: Path, dpi: int) -> None:
     write_file(path, buffer.getvalue())
 
 
-def write_chart(context: dict[str, Any], path: Path) -> None:
-    """Draw the statements per shift and per concept as two bar charts in a PNG."""
+def chart_png(handout: Handout) -> bytes:
+    """The statements per shift and per concept as two bar charts, as PNG bytes, with
+    titles in the handout's language."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display needed
     import matplotlib.pyplot as plt
 
-    t = context["t"]
-    shift_rows: list[Row] = context["shift_rows"]
-    concept_rows: list[Row] = context["concept_rows"]
+    t = handout.t
+    shift_rows: list[LabelRow] = handout.shift_rows
+    concept_rows: list[LabelRow] = handout.concept_rows
     fig, (ax1, ax2) = plt.subplots(
         1, 2, figsize=(11, 0.4 * max(len(shift_rows), len(concept_rows), 4) + 1.5)
     )
     try:
-        for ax, rows, title in ((ax1, shift_rows, t["shift"]), (ax2, concept_rows, t["concept"])):
+        for ax, rows, title in (
+            (ax1, shift_rows, t["chart_shifts"]),
+            (ax2, concept_rows, t["chart_concepts"]),
+        ):
             names = [r.name for r in rows][::-1]
             counts = [r.count for r in rows][::-1]
             ax.barh(names, counts, color="#2a6f97")
             ax.set_title(title)
-            ax.set_xlabel(t["count"])
-        fig.suptitle(context["title"])
+            ax.set_xlabel(t["chart_count"])
+        fig.suptitle(handout.title)
         fig.tight_layout()
-        _save(fig, path, dpi=100)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=100)
+        return buffer.getvalue()
     finally:
         plt.close(fig)
+
+
+def write_chart(handout: Handout, path: Path) -> None:
+    """Draw the chart of ``chart_png`` into a PNG file, written atomically."""
+    write_file(path, chart_png(handout))
 
 
 def heatmap(result: Trends, path: Path, redacted: bool = True) -> Path:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from synth.errors import TemplateError
+
+if TYPE_CHECKING:
+    from synth.analysis.handout import Handout
 
 
 def markdown_text(value: object) -> object:
@@ -66,6 +70,21 @@ def render(template: str, context: dict[str, Any], templates_dir: Path) -> str:
         ) from exc
     except JinjaTemplateError as exc:
         raise TemplateError(f"{name}:{_template_line(exc, name)}: template error: {exc}") from exc
+
+
+def handout_context(handout: Handout) -> dict[str, Any]:
+    """The names a handout template sees: every field of the ``Handout`` and its derived
+    values (``session``, ``points``, ``point_count``, ``shift_names``), and ``handout``."""
+    context: dict[str, Any] = {f.name: getattr(handout, f.name) for f in fields(handout)}
+    for name in ("session", "points", "point_count", "shift_names"):
+        context[name] = getattr(handout, name)
+    context["handout"] = handout
+    return context
+
+
+def render_handout(template: str, handout: Handout, templates_dir: Path) -> str:
+    """A handout rendered by a template name or path."""
+    return render(template, handout_context(handout), templates_dir)
 
 
 def _template_line(exc: BaseException, name: str) -> str:
