@@ -316,3 +316,39 @@ def test_diff_of_the_january_and_october_lgl_notes_agrees_with_the_stored_statem
                 shown = by_ref[example["ref"]]
                 assert row["label"] in shown.tags.labels(row["dimension"])
         assert any(row["examples"].values()) == row["notable"]
+
+
+def test_diff_opens_with_plain_sentences_and_says_new_and_gone_alike(
+    run: Any, corpus_path: Path, taxonomy: Taxonomy
+) -> None:
+    with Corpus(corpus_path) as db:
+        write(db, "before", "2022-01-28", [["kontinuitet"]] * 8 + [["trygghet"]] * 3 + [[]] * 89)
+        write(db, "after", "2022-10-14", [["kontinuitet"]] * 31 + [["samordning"]] * 4 + [[]] * 65)
+        result = compare.diff(db, taxonomy, ["before"], ["after"])
+    sentences = compare.plain_sentences(result)
+    assert sentences[0] == (
+        "Kontinuitet nämndes oftare: 8 % → 31 % av påståendena, en tydlig skillnad."
+    )
+    assert "Samordning är ny i B: 4 % av påståendena (ingen i A)." in sentences
+    assert "Trygghet är borta i B: 3 % av påståendena i A, ingen i B." in sentences
+    english = compare.plain_sentences(result, "en", taxonomy)[0]
+    assert english.startswith("Continuity came up more often: 8 % → 31 %")
+    md = run("diff", "before", "after", "--corpus", corpus_path, "--format", "md").output
+    assert md.split("\n")[2] == sentences[0]
+    assert "(ny i B)" in md and "(borta i B)" in md and "Ny i B: Samordning" in md
+    table = run("diff", "before", "after", "--corpus", corpus_path).output
+    assert table.startswith(sentences[0]) and "(new" in table and "(new)" not in table
+
+
+def test_emerging_words_leave_out_names_and_protocol_words(
+    corpus_path: Path, taxonomy: Taxonomy
+) -> None:
+    said = "Vi behöver fler mötesplatser för invånarna och Sofia Berg ordnar dagens möte i länet"
+    with Corpus(corpus_path) as db:
+        write(db, "before", "2022-01-28", [[]] * 20, text="Vi pratar om vården idag")
+        write(db, "after", "2022-10-14", [[]] * 20, text=said)
+        result = compare.diff(db, taxonomy, ["before"], ["after"], emerging=50)
+    terms = {t.term for t in result.emerging}
+    assert "mötesplats" in terms or "mötesplatser" in terms
+    for word in ("sofia", "berg", "län", "dag", "möte", "länet", "dagens"):
+        assert not any(word in t.split() for t in terms), (word, terms)

@@ -36,6 +36,16 @@ _STOP_WORDS_TEXT = """
     två tre fyra fem sex sju åtta nio tio första andra tredje
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
+# Words of a protocol's frame and of places, never a theme of what was said.
+BOILERPLATE_LEMMAS = frozenset(
+    """
+    län kommun region landsting ledamot ledamöter dag dagens möte mötet protokoll
+    ordförande vice bilaga föredragare beslut beslutar punkt sammanträde sammanträdesplan
+    justering justera närvara närvarande deltar deltagare kommunförbund kommunförbundet
+    socialchef ersättare sekreterare paragraf handling handlingarna kl klockan
+    länet länets kommunen kommuner kommunerna regionen dagen möten ledamoten ledamöterna
+    """.split()
+)
 
 
 @dataclass(frozen=True)
@@ -242,6 +252,64 @@ def diff(
     return Diff(side_a, side_b, changes, terms)
 
 
+# --- plain sentences -----------------------------------------------------------------
+
+SENTENCES: dict[str, dict[str, str]] = {
+    "sv": {
+        "up": "{name} nämndes oftare: {a} → {b} av påståendena, en tydlig skillnad.",
+        "down": "{name} nämndes mer sällan: {a} → {b} av påståendena, en tydlig skillnad.",
+        "new": "{name} är ny i B: {b} av påståendena (ingen i A).",
+        "gone": "{name} är borta i B: {a} av påståendena i A, ingen i B.",
+        "unclear": (
+            "{name}: {a} → {b} av påståendena, men skillnaden är så liten att den kan vara slump."
+        ),
+        "none": "Inga tydliga skillnader mellan A och B i förflyttningar, begrepp och "
+        "framgångsfaktorer.",
+    },
+    "en": {
+        "up": "{name} came up more often: {a} → {b} of the statements, a clear difference.",
+        "down": "{name} came up less often: {a} → {b} of the statements, a clear difference.",
+        "new": "{name} is new in B: {b} of the statements (none in A).",
+        "gone": "{name} is gone in B: {a} of the statements in A, none in B.",
+        "unclear": "{name}: {a} → {b} of the statements, but the difference may be chance.",
+        "none": "No clear differences between A and B in shifts, concepts and success factors.",
+    },
+}
+MAX_SENTENCES = 6
+
+
+def _percent(share: float) -> str:
+    return f"{100 * share:.0f} %"
+
+
+def plain_sentences(result: Diff, lang: str = "sv", taxonomy: Taxonomy | None = None) -> list[str]:
+    """A few sentences a reader without statistics can follow: the clear changes, new and
+    gone labels, largest first; else the largest change, said to be possibly chance.
+    Label names come from ``taxonomy`` in ``lang`` when given."""
+    words = SENTENCES.get(lang, SENTENCES["sv"])
+
+    def say(key: str, c: LabelChange) -> str:
+        name = taxonomy.display_name(c.dimension, c.label, lang) if taxonomy else c.name
+        return words[key].format(name=name, a=_percent(c.share_a), b=_percent(c.share_b))
+
+    clear = sorted(
+        (c for c in result.labels if c.significant or c.status in ("new", "gone")),
+        key=lambda c: -abs(c.change_pp),
+    )
+    out: list[str] = []
+    for c in clear[:MAX_SENTENCES]:
+        if c.status in ("new", "gone"):
+            out.append(say(c.status, c))
+        else:
+            out.append(say("up" if c.share_b > c.share_a else "down", c))
+    if not out:
+        out.append(words["none"])
+        moved = [c for c in result.labels if c.status == "both"]
+        if moved:
+            out.append(say("unclear", max(moved, key=lambda c: abs(c.change_pp))))
+    return out
+
+
 # --- emerging words ------------------------------------------------------------------
 
 _WORD_RE = re.compile(r"^[^\W\d_](?:[\w-]*\w)?$")
@@ -320,6 +388,18 @@ def _terms(
     return terms, words
 
 
+def proper_names(texts: Iterable[str]) -> set[str]:
+    """Lowercase words written with a capital inside a sentence more often than without:
+    names of people and places ("Sofia", "Oskarshamns"), kept out of emerging words."""
+    upper: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for text in texts:
+        for sentence in re.split(r"(?<=[.!?:])\s+", text):
+            for word in re.findall(r"[^\W\d_]+", sentence)[1:]:
+                (upper if word[0].isupper() and not word.isupper() else lower)[word.lower()] += 1
+    return {w for w, n in upper.items() if n > lower.get(w, 0)}
+
+
 def emerging_terms(
     corpus: Corpus,
     taxonomy: Taxonomy,
@@ -332,12 +412,16 @@ def emerging_terms(
     """Lemmas and two-word phrases more frequent in B than in A by keyness (G², p < 0.05),
     not covered by any taxonomy term; with the word counts of A and B."""
     coverage = _Coverage(taxonomy)
+    rows_b = list(queries.texts_and_lemmas(corpus.db, b_ids))
     count_a, words_a = _terms(*_count_side(queries.texts_and_lemmas(corpus.db, a_ids)), coverage)
-    count_b, words_b = _terms(*_count_side(queries.texts_and_lemmas(corpus.db, b_ids)), coverage)
+    count_b, words_b = _terms(*_count_side(rows_b), coverage)
+    names = proper_names(text for text, _ in rows_b)
     found: list[EmergingTerm] = []
     for term, b in count_b.items():
         a = count_a.get(term, 0)
         if b < min_count or not words_a or b / words_b <= a / words_a:
+            continue
+        if any(w in names or w in BOILERPLATE_LEMMAS for w in term.split()):
             continue
         statistic = stats.g2(b, words_b, a, words_a)
         p = stats.chi2_sf_1(statistic)

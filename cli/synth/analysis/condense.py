@@ -316,7 +316,7 @@ def _with_representative(
 
 def block_key(st: Statement, session: int = 0) -> tuple[object, ...]:
     """Statements are compared only within one session, section, heading, prompt, group."""
-    return (session, st.section, st.section_shift, st.prompt, getattr(st, "group", None))
+    return (session, st.section, st.section_shift, st.prompt, st.group)
 
 
 def condense(

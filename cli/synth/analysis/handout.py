@@ -326,11 +326,6 @@ class _Item:
     order: int
 
 
-def _group_of(st: Statement) -> str | None:
-    group: str | None = getattr(st, "group", None)
-    return group
-
-
 def _points(
     items: list[_Item],
     tax: Taxonomy,
@@ -437,7 +432,7 @@ def _sections(
         if prompt is None:
             prompt = Prompt(prompt_text)
             section.prompts.append(prompt)
-        label = _group_of(st)
+        label = st.group or None
         group = next((g for g in prompt.groups if g.label == label), None)
         if group is None:
             group = Group(label)
@@ -484,8 +479,9 @@ def _quote(name: str, dim: str, points: list[Point]) -> Point | None:
 
 
 def _priority(point: Point) -> tuple[int, int, int, int]:
-    """Most voiced first: said most often, then tagged with most labels, then shortest."""
-    return (-point.count, -point.labels, words(point.text), point.order)
+    """Most voiced first: said most often, then tagged (with two labels or more before
+    one), then the shortest: a key message is read at a glance."""
+    return (-point.count, -min(point.labels, 2), words(point.text), point.order)
 
 
 def key_messages(sections: list[Section]) -> list[Point]:

@@ -49,8 +49,9 @@ def _tables(data: dict[str, Any]) -> list[RenderableType]:
 
     a, b = data["a"], data["b"]
     parts: list[RenderableType] = [
+        escape("\n".join(data["summary"])) + "\n",
         f"[bold]A[/] {escape(sessions(a))} ({a['statements']} statements)\n"
-        f"[bold]B[/] {escape(sessions(b))} ({b['statements']} statements)"
+        f"[bold]B[/] {escape(sessions(b))} ({b['statements']} statements)",
     ]
     for dim in DIMENSIONS:
         rows = [r for r in data["labels"] if r["dimension"] == dim]
@@ -67,7 +68,7 @@ def _tables(data: dict[str, Any]) -> list[RenderableType]:
         for r in rows:
             verdict = r["verdict"] + (f" {r['stars']}" if r["stars"] else "")
             if r["status"] in ("new", "gone"):
-                verdict += f" ({r['status']})"
+                verdict += f" ({r['status']} in B)"
             style = "bold" if r["notable"] else ""
             table.add_row(
                 escape(r["name"]),
@@ -144,6 +145,9 @@ def diff_cli(
     min_count: Annotated[
         int, typer.Option("--min-count", help="Emerging words occur at least this often in B.")
     ] = 3,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of the opening sentences: sv or en.")
+    ] = "sv",
     no_redact: NoRedactOption = False,
     templates: TemplatesOption = None,
     taxonomy: TaxonomyOption = None,
@@ -163,7 +167,8 @@ def diff_cli(
     tax = load_taxonomy(taxonomy)
     with open_corpus(corpus) as db:
         result = compare.diff(db, tax, a_ids, b_ids, emerging=emerging, min_count=min_count)
-    data = payloads.diff_to_dict(result, redacted=not no_redact)
+    summary = compare.plain_sentences(result, lang, tax)
+    data = payloads.diff_to_dict(result, redacted=not no_redact, summary=summary)
     if fmt == "json":
         write_output(json.dumps(data, ensure_ascii=False, indent=2), output)
     elif fmt == "md":

@@ -45,14 +45,19 @@ def _side_dict(side: Side, redacted: bool) -> dict[str, Any]:
     }
 
 
-def diff_to_dict(result: Diff, redacted: bool = True) -> dict[str, Any]:
-    """The diff as plain data, in the documented JSON schema (docs/diff-schema.md)."""
+def diff_to_dict(
+    result: Diff, redacted: bool = True, summary: list[str] | None = None
+) -> dict[str, Any]:
+    """The diff as plain data, in the documented JSON schema (docs/diff-schema.md);
+    ``summary`` holds plain sentences (Swedish ones when not given)."""
+    from synth.analysis.compare import plain_sentences
 
     def label_ref(c: LabelChange) -> dict[str, Any]:
         return {"dimension": c.dimension, "label": c.label, "name": c.name}
 
     return {
         "schema": DIFF_SCHEMA,
+        "summary": summary if summary is not None else plain_sentences(result),
         "a": _side_dict(result.a, redacted),
         "b": _side_dict(result.b, redacted),
         "settings": {
