@@ -37,15 +37,14 @@ _STOP_WORDS_TEXT = """
 """
 STOP_WORDS = frozenset(_STOP_WORDS_TEXT.split())
 # Words of a protocol's frame and of places, never a theme of what was said.
-BOILERPLATE_LEMMAS = frozenset(
-    """
+_BOILERPLATE_TEXT = """
     län kommun region landsting ledamot ledamöter dag dagens möte mötet protokoll
     ordförande vice bilaga föredragare beslut beslutar punkt sammanträde sammanträdesplan
     justering justera närvara närvarande deltar deltagare kommunförbund kommunförbundet
     socialchef ersättare sekreterare paragraf handling handlingarna kl klockan
     länet länets kommunen kommuner kommunerna regionen dagen möten ledamoten ledamöterna
-    """.split()
-)
+"""
+BOILERPLATE_LEMMAS = frozenset(_BOILERPLATE_TEXT.split())
 
 
 @dataclass(frozen=True)
