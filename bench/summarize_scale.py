@@ -64,28 +64,29 @@ def notes(statements: int, seed: int = 7) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of a synth command in a process of its own."""
+def run(args: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident MB of a synth command in a process of
+    its own (on a busy machine the CPU seconds are the steadier figure)."""
     code = (
         "import resource, subprocess, sys, time\n"
         "start = time.perf_counter()\n"
         "done = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
         "elapsed = time.perf_counter() - start\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "print(done.returncode, elapsed, peak)\n"
+        "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(done.returncode, elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code, str(SYNTH), *args], capture_output=True, text=True, check=True
     )
-    returncode, elapsed, peak = out.stdout.split()
+    returncode, elapsed, cpu, peak = out.stdout.split()
     if returncode != "0":
         raise SystemExit(f"synth {' '.join(args)} failed with exit code {returncode}")
-    return float(elapsed), float(peak)
+    return float(elapsed), float(cpu), float(peak)
 
 
 def main(sizes: list[int]) -> None:
-    print("| statements | ingest s | summarize s | summarize peak MB |")
-    print("|--:|--:|--:|--:|")
+    print("| statements | ingest s | summarize s | summarize CPU s | summarize peak MB |")
+    print("|--:|--:|--:|--:|--:|")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -100,8 +101,8 @@ def main(sizes: list[int]) -> None:
             )
             ingest = time.perf_counter() - start
             out = folder / "handout.md"
-            elapsed, peak = run(["summarize", "stor", "--corpus", str(corpus), "-o", str(out)])
-            print(f"| {n:,} | {ingest:.1f} | {elapsed:.1f} | {peak:.0f} |", flush=True)
+            elapsed, cpu, peak = run(["summarize", "stor", "--corpus", str(corpus), "-o", str(out)])
+            print(f"| {n:,} | {ingest:.1f} | {elapsed:.1f} | {cpu:.1f} | {peak:.0f} |", flush=True)
 
 
 if __name__ == "__main__":

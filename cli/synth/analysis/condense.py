@@ -139,7 +139,7 @@ def bag_of(pairs: Iterable[tuple[str, str]], stop_words: frozenset[str]) -> Bag:
         if form in NEGATIONS or lemma in NEGATIONS:
             polarity.add("negation")
         elif form in POSITIVE or lemma in POSITIVE:
-            polarity.add("positive")
+            continue  # "bättre SIP" and "SIP" make the same point; only a negative differs
         elif form in NEGATIVE or lemma in NEGATIVE:
             polarity.add("negative")
         elif _content(form, lemma, stop_words):

@@ -558,6 +558,8 @@ def build(
     for group in (g for s in sections for g in s.groups):
         group.shown = list(group.points)
     keys = key_messages(sections)
+    # A quote comes from what was said under a heading, not from a preamble.
+    quotable = [p for s in sections for p in s.points] or points
     title = t["across"] if multi else (infos[0].title if infos else "")
     return Handout(
         t=t,
@@ -570,9 +572,9 @@ def build(
         intro=intro,
         sections=sections,
         key_messages=keys,
-        shift_rows=_rows("shifts", items, len(sessions), tax, lang, points),
-        concept_rows=_rows("concepts", items, len(sessions), tax, lang, points),
-        factor_rows=_rows("factors", items, len(sessions), tax, lang, points),
+        shift_rows=_rows("shifts", items, len(sessions), tax, lang, quotable),
+        concept_rows=_rows("concepts", items, len(sessions), tax, lang, quotable),
+        factor_rows=_rows("factors", items, len(sessions), tax, lang, quotable),
         appendix=_appendix(items, letters, infos),
         by_shift=by_shift,
         chart=chart,
