@@ -193,3 +193,16 @@ def test_abbreviations_without_their_inner_dots_do_not_end_a_sentence(tagger: Ta
         "Samma rum dvs. ett gemensamt.",
         "Tydligt t.ex inom vården.",
     ]
+
+
+def test_a_number_glued_to_the_paragraph_sign_is_not_an_agenda_item_name() -> None:
+    from synth.pipeline import parsing
+
+    assert parsing.AGENDA_RE.match("§00") is None
+    for line, name in (
+        ("§ 7 Workshop", "Workshop"),
+        ("§4. Beslut", "Beslut"),
+        ("§ 12b – Övrigt", "Övrigt"),
+    ):
+        found = parsing.AGENDA_RE.match(line)
+        assert found is not None and found.group("name") == name

@@ -66,7 +66,8 @@ DATE_LINE_RE = re.compile(
     re.IGNORECASE,
 )
 # An agenda item of a protocol: "§ 4 Workshop om nära vård".
-AGENDA_RE = re.compile(r"^§\s*\d+[a-z]?\s*[.:–-]?\s*(?P<name>\S.*)$")
+# The number ends at a space or a mark: "§00" is not item 0 named "0".
+AGENDA_RE = re.compile(r"^§\s*\d+[a-z]?(?:\s*[.:–-]\s*|\s+)(?P<name>\S.*)$")
 ATTACHMENT_RE = re.compile(r"^bilag(?:a|or)\b[\s\d,.:och-]*$", re.IGNORECASE)
 AGENDA_SECTIONS = frozenset({"dagordning", "agenda", "föredragningslista"})
 # A theme label opening a paragraph: "Ledning: …", "Invånare/närstående: …". Up to four
