@@ -551,3 +551,22 @@ def test_handout_model_is_typed_and_shared(run: Any, corpus_path: Path, taxonomy
     handout = model(corpus_path, taxonomy, GROUP)
     assert isinstance(handout, Handout)
     assert handout.statement_count == sum(p.count for p in handout.points)
+
+
+def test_inline_labels_become_sub_groups_under_their_question(
+    run: Any, corpus_path: Path, tmp_path: Path
+) -> None:
+    notes = tmp_path / "protokoll-2031-03-02.txt"
+    notes.write_text(
+        "Protokoll arbetsmöte 2031-03-02\n\nWorkshop om omställningen\n\n"
+        "1. Vad behöver ledningen göra framåt?\n\n"
+        "Ledning: Ett tydligt ledarskap behövs. Uthållighet i förändringen.\n\n"
+        "Organisation: Forum för samverkan mellan huvudmännen. Bättre läkartillgång.\n",
+        encoding="utf-8",
+    )
+    assert run("ingest", notes, "--corpus", corpus_path, "--session", "p").exit_code == 0
+    text = summarize(run, corpus_path, "p", "--template", "full")
+    question = text.split("### Vad behöver ledningen göra framåt?")[1].split("## ")[0]
+    ledning, organisation = question.split("**Ledning**")[1].split("**Organisation**")
+    assert "Ett tydligt ledarskap behövs." in ledning and "Uthållighet" in ledning
+    assert "Forum för samverkan" in organisation and "ledarskap" not in organisation

@@ -191,7 +191,7 @@ class Group:
         return [p for p in self.points if id(p) not in shown]
 
     def hidden_lines(self, abbr: str = "r.") -> str:
-        refs = [r for p in self.hidden for r in p.refs]
+        refs = sorted((r for p in self.hidden for r in p.refs), key=lambda r: r.line_start)
         return Point("", refs, [], [], [], []).lines(abbr) if refs else ""
 
 
