@@ -29,7 +29,7 @@ Organisation: Gemensamma team för de mest sjuka äldre. Korta vägar mellan enh
 
 Invånare/närstående: Fråga de anhöriga vad som fungerar.
 
-2. *Vad behöver medarbetarna för att arbeta på ett nytt sätt? Nämn minst tre saker*
+2. *Vad behöver medarbetarna för att arbeta på ett nytt sätt? Ge gärna två exempel*
 
 Kommunikation: Mer tid för att träffas över gränserna.
 """

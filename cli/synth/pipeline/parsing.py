@@ -40,7 +40,7 @@ PAGE_NUMBER_RE = re.compile(
 MAX_HEADING_WORDS = 8
 MAX_PROMPT_WORDS = 30
 MAX_TITLE_WORDS = 12
-MAX_INSTRUCTION_WORDS = 15  # "Nämn minst tre saker som ska göras" after a question
+MAX_INSTRUCTION_WORDS = 15  # "Ge gärna två exempel" after a question
 
 MONTHS = (
     "januari",
@@ -327,7 +327,7 @@ def _is_prompt(content: str) -> bool:
 
 
 def _is_question_with_instruction(content: str) -> bool:
-    """A question followed by a short instruction ("Vad behövs? Nämn minst tre saker")."""
+    """A question followed by a short instruction ("Vad behövs? Ge gärna två exempel")."""
     stripped = strip_emphasis(content)
     mark = stripped.find("?")
     if mark < 0:
