@@ -24,7 +24,6 @@ from synth.cli._util import (
     printable,
 )
 from synth.models import DIMENSIONS
-from synth.redact import mask_session, mask_statement
 
 # The dimension of a tag, shown before its name: the shift and the concept "Samordning"
 # are two tags.
@@ -46,40 +45,14 @@ def show_cli(
     debug: DebugOption = False,
 ) -> None:
     """Show the statements of a session with their tags and the evidence behind them."""
+    from synth.analysis.show import session_statements, show_to_dict
+
     tax = load_taxonomy(taxonomy)
     wanted = tax.label_filter(label) if label else None
     with open_corpus(corpus) as db:
-        info = db.sessions_by_ids([session])[0]
-        statements = db.statements(session)
-    if not no_redact:
-        # Mask personal data in what is shown; the stored text stays as it is.
-        info = mask_session(info)
-        statements = [mask_statement(s) for s in statements]
-    if wanted:
-        dim, lab = wanted
-        dims = [dim] if dim else DIMENSIONS
-        statements = [s for s in statements if any(lab in s.tags.labels(d) for d in dims)]
+        info, statements = session_statements(db, session, label=wanted, redact=not no_redact)
     if fmt == "json":
-        payload = {
-            "session": info.__dict__,
-            "statements": [
-                {
-                    "ref": f"#{s.position}",
-                    "text": s.text,
-                    "source": s.source,
-                    "lines": [s.line_start, s.line_end],
-                    "section": s.section,
-                    "section_shift": s.section_shift,
-                    "prompt": s.prompt,
-                    "group": s.group,
-                    **{d: s.tags.labels(d) for d in DIMENSIONS},
-                    "evidence": [e.as_dict() for e in s.tags.evidence],
-                    "model": s.tags.model_scores(),
-                }
-                for s in statements
-            ],
-        }
-        print_json(payload)
+        print_json(show_to_dict(info, statements))
         return
 
     def name(dim: str, lab: str) -> str:
