@@ -81,3 +81,10 @@ def test_the_shipped_taxonomy_tags_statements_written_apart_from_it(tagger: Any)
     assert report.statements == 120
     assert f1["shifts"] >= 0.65 and f1["concepts"] >= 0.70, f1
     assert precision["shifts"] >= 0.8 and precision["concepts"] >= 0.75, precision
+
+
+def test_every_command_refuses_a_format_it_does_not_write(run: Any) -> None:
+    for command in (["eval", "tests/data/probe-gold.jsonl"], ["sessions"], ["show", "x"]):
+        result = run(*command, "--format", "xml")
+        assert result.exit_code == 2, command
+        assert "'xml' is not one of" in result.output

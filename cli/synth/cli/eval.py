@@ -13,6 +13,7 @@ from synth.cli._util import (
     CorpusOption,
     DebugOption,
     NoModelOption,
+    TableFormat,
     TaxonomyOption,
     app,
     handle_errors,
@@ -57,7 +58,7 @@ def eval_cli(
     taxonomy: TaxonomyOption = None,
     corpus: CorpusOption = None,
     no_model: NoModelOption = False,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: Annotated[TableFormat, typer.Option("--format", help="table or json.")] = "table",
     misses: Annotated[
         bool, typer.Option("--misses", help="List statements where tags and coding differ.")
     ] = False,
