@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from synth.cli._util import (
     open_corpus,
     write_output,
 )
+
+if TYPE_CHECKING:
+    from synth.output.handouts import HandoutFormat
 
 
 @app.command("summarize")
@@ -61,8 +64,7 @@ def summarize_cli(
     whole statements, recurring concepts and success factors. Markdown by default; -o
     handout.docx writes Word, -o handout.html a printable web page."""
     from synth import resources
-    from synth.analysis import handout
-    from synth.output import charts, render
+    from synth.output.handouts import make_handout
 
     if lang not in ("sv", "en"):
         raise fail(f"unknown language '{lang}'; use sv or en")
@@ -82,31 +84,25 @@ def summarize_cli(
         # The Markdown links the chart relative to where the handout is written.
         base = output.parent if output is not None else Path.cwd()
         link = Path(os.path.relpath(chart.resolve(), base.resolve())).as_posix()
-    made = handout.build(
-        infos, statements, tax, lang, redact=not no_redact, threshold=threshold, chart=link
+    done = make_handout(
+        infos,
+        statements,
+        tax,
+        fmt=fmt,
+        template=template,
+        templates_dir=resources.templates_dir(templates),
+        lang=lang,
+        redact=not no_redact,
+        threshold=threshold,
+        chart=chart is not None,
+        chart_link=link,
     )
-    templates_dir = resources.templates_dir(templates)
-    condensed = "full" if template == "full" else "handout"
-    if condensed == "handout":
-        handout.fit(made, lambda h: render.render_handout("handout", h, templates_dir))
-    png = charts.chart_png(made) if chart is not None or fmt != "md" else None
-    if chart is not None and png is not None:
-        write_output(png, chart)
-    if fmt == "docx":
-        from synth.output import docx
-
-        assert output is not None
-        write_output(docx.to_docx(made, png, full=template == "full"), output)
-        return
-    text = render.render_handout(template, made, templates_dir)
-    if fmt == "html":
-        from synth.output import html
-
-        text = html.to_html(text, made.title, lang, png)
-    write_output(text, output)
+    if chart is not None and done.chart is not None:
+        write_output(done.chart, chart)
+    write_output(done.content, output)
 
 
-def output_format(output: Path | None) -> str:
+def output_format(output: Path | None) -> HandoutFormat:
     """md, html or docx, from the output file's suffix (Markdown on stdout)."""
     suffix = output.suffix.lower() if output is not None else ""
     if suffix == ".docx":
