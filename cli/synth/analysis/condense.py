@@ -169,8 +169,10 @@ def statement_bags(statements: Sequence[Statement]) -> list[Bag]:
         for s in statements
     ]
     missing = [i for i, b in enumerate(bags) if b is None]
-    for i, made in zip(missing, text_bags([statements[i].text for i in missing]), strict=True):
-        bags[i] = made
+    if missing:  # building the language pipeline costs more than condensing
+        texts = [statements[i].text for i in missing]
+        for i, made in zip(missing, text_bags(texts), strict=True):
+            bags[i] = made
     return [b for b in bags if b is not None]
 
 
