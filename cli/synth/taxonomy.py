@@ -28,6 +28,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from synth.errors import LabelError, TaxonomyError
 from synth.models import DIMENSIONS
 
+# libyaml's parser when PyYAML was built with it (its wheels are): the taxonomy is read by
+# every command, and the pure-Python parser took most of a handout's time. Both keep the
+# line and column of every node for the messages of ``synth taxonomy check``.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 TermKind = Literal["word", "phrase", "prefix", "suffix", "infix", "abbreviation"]
 
 TOP_KEYS = {"version", "language", "name", "dimensions"}
@@ -367,7 +372,7 @@ def check_text(text: str, path: str) -> tuple[Taxonomy | None, list[str]]:
     """Validate taxonomy YAML text; returns the taxonomy (if usable) and every problem."""
     checker = _Checker(path)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,7 +26,14 @@ def markdown_text(value: object) -> object:
 
 def environment(template_dirs: list[Path]) -> Any:
     """The one Jinja2 environment: sandboxed, strict about undefined names, and every
-    ``{{ value }}`` passed through ``markdown_text`` (also in the user's own templates)."""
+    ``{{ value }}`` passed through ``markdown_text`` (also in the user's own templates).
+    One environment per list of folders is kept for the process, so a template rendered
+    again (a handout fitted to its word budget) is compiled once."""
+    return _environment(tuple(template_dirs))
+
+
+@lru_cache(maxsize=8)
+def _environment(template_dirs: tuple[Path, ...]) -> Any:
     from jinja2 import FileSystemLoader, StrictUndefined
     from jinja2.sandbox import SandboxedEnvironment
 
