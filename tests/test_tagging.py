@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import EVAL, need
+from conftest import EVAL, ROOT, need
 from synth.analysis.evaluation import evaluate
 from synth.pipeline.tagging import Tagger
 from synth.taxonomy import check_text
@@ -182,3 +182,25 @@ def test_phrases_match_by_lemma_or_as_written(tagger: Tagger) -> None:
     assert "proaktiv" in tagger.tag_text("Den tidigaste insatsen").shifts
     tags = tagger.tag_text("Det gäller tidiga insatser")
     assert ("tidiga insatser", 11, 26) in {(e.text, e.start, e.end) for e in tags.evidence}
+
+
+def test_lemmas_from_the_cached_trie_equal_simplemmas_own_dictionary() -> None:
+    """The trie kept in the cache folder gives every word of the coded statements the lemma
+    simplemma's own Swedish dictionary gives it (overrides apart)."""
+    import json
+
+    import simplemma
+    from simplemma.strategies import DefaultStrategy
+
+    from synth.pipeline.lemmas import LEMMA_OVERRIDES, shared
+
+    words: set[str] = set()
+    with (ROOT / "corpus" / "coded" / "users.jsonl").open(encoding="utf-8") as lines:
+        for line in lines:
+            words.update(w.strip('.,!?:;"()') for w in json.loads(line)["text"].lower().split())
+    words = {w for w in words if w.isalpha() and w not in LEMMA_OVERRIDES}
+    assert len(words) > 1000
+    own = simplemma.Lemmatizer(lemmatization_strategy=DefaultStrategy(low_memory=True))
+    ours = shared()
+    differ = [w for w in sorted(words) if ours.lemma(w) != str(own.lemmatize(w, lang="sv")).lower()]
+    assert differ == []
