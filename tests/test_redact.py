@@ -131,3 +131,21 @@ def test_dates_and_counts_are_not_phone_numbers() -> None:
 )
 def test_two_phone_numbers_in_a_row_are_both_masked(numbers: str) -> None:
     assert redact(f"Ring {numbers} i dag.") == "Ring [telefon] [telefon] i dag."
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        # a phone number and a personnummer pasted together without a space
+        ("+46 70 123 45 670811218-98760", "[telefon] [personnummer]"),
+        ("+46 70 123 45 67 0811218-9876", "[telefon] [personnummer]"),
+        ("Nr 19811218-98760 i listan", "Nr [personnummer] i listan"),
+    ],
+)
+def test_a_personnummer_glued_to_other_digits_leaves_no_digit_of_it(text: str, masked: str) -> None:
+    assert redact(text) == masked
+
+
+def test_case_numbers_and_years_with_a_dash_are_not_glued_personnummer() -> None:
+    text = "Dnr 2023-12345, 123456-78901 och order 4711201512-2024 under 2022-2023."
+    assert redact(text) == text

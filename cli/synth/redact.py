@@ -36,6 +36,13 @@ _ID_RE = re.compile(
     rf"(?<!\d)(?<!\d[{_DASHES}])(?P<century>(?:19|20)(?=\d{{6}}))?(?P<date>\d{{6}})"
     rf"(?:(?P<sep>{_SPACE}*[{_DASHES}+]{_SPACE}*)|{_SPACE}?)(?P<serial>\d{{4}})(?!\d)"
 )
+# A personnummer written with a dash (or '+') and glued to other digits on either side,
+# as text pasted from a form or a table loses its spaces: "670811218-98760". The whole run
+# of digits is masked when the six digits before the dash are a plausible date.
+_GLUED_ID_RE = re.compile(
+    rf"(?<!\d)\d+(?P<date>\d{{6}})(?P<sep>{_SPACE}*[{_DASHES}+]{_SPACE}*)(?P<serial>\d{{4}})\d*"
+    rf"|(?<!\d)(?P<date2>\d{{6}})(?P<sep2>{_SPACE}*[{_DASHES}+]{_SPACE}*)\d{{5,}}"
+)
 # name@domain.se, also written name(at)domain.se, name [at] domain [dot] se.
 _AT = r"(?:@|\s*[(\[{]\s*(?:at|snabel-a)\s*[)\]}]\s*)"
 _DOT = r"(?:\.|\s*[(\[{]\s*(?:dot|punkt)\s*[)\]}]\s*)"
@@ -93,10 +100,21 @@ def personal_spans(text: str) -> list[Span]:
         found += [Span(m.start(), m.end(), MASK_EMAIL) for m in _EMAIL_RE.finditer(text)]
     if _ID_HINT.search(text):
         found += [Span(m.start(), m.end(), MASK_ID) for m in _ID_RE.finditer(text) if _identity(m)]
+        found += [
+            Span(m.start(), m.end(), MASK_ID)
+            for m in _GLUED_ID_RE.finditer(text)
+            if _plausible_date(m["date"] or m["date2"])
+        ]
     if _PHONE_HINT.search(text):
+        # Phones are looked for with the identity numbers blanked out, so that a phone
+        # number glued to one ends where the identity number begins.
+        rest = text
+        for span in found:
+            if span.mask == MASK_ID:
+                rest = rest[: span.start] + " " * (span.end - span.start) + rest[span.end :]
         found += [
             Span(m.start(), m.end(), MASK_PHONE)
-            for m in _PHONE_RE.finditer(text)
+            for m in _PHONE_RE.finditer(rest)
             if not _DATE_RE.fullmatch(m.group())
         ]
     # E-mail first, then identity numbers, then phones: a later kind never overlaps an
