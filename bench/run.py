@@ -82,6 +82,15 @@ class Row:
     value: str
     target: str = ""
     result: str = ""
+    # The number the row stands for (a ratio, seconds, MB), for the spread over runs.
+    figure: float | None = None
+    unit: str = "{:.2f}"  # how that number is written
+
+
+RATE = "{:,.0f} words/s"
+TIMES = "{:.2f}×"
+SECONDS = "{:.2f} s"
+MEGABYTES = "{:.0f} MB"
 
 
 def log(message: str) -> None:
@@ -190,16 +199,25 @@ def measure_tagging(inputs: dict[str, list[str]], sizes: Sizes) -> list[Row]:
         ratio = best_floor / best_synth
         label = f"Tagging {kind} ({words:,} words, {len(texts):,} texts), one process"
         rows += [
-            Row(f"{label}: floor, spaCy blank sv tokenizer", rate(words, best_floor)),
+            Row(
+                f"{label}: floor, spaCy blank sv tokenizer",
+                rate(words, best_floor),
+                figure=words / best_floor,
+                unit=RATE,
+            ),
             Row(
                 f"{label}: spaCy blank sv + sentencizer + lookup lemmatizer",
                 f"{rate(words, best_base)} ({best_floor / best_base:.2f}× floor)",
+                figure=best_floor / best_base,
+                unit=TIMES,
             ),
             Row(
                 f"{label}: synth Tagger.tag_texts, terms + classifier, ratio to floor",
                 f"{rate(words, best_synth)} ({ratio:.2f}× floor)",
                 f"≥ {TAG_RATIO_TARGET}× floor",
                 verdict(ratio >= TAG_RATIO_TARGET),
+                figure=ratio,
+                unit=TIMES,
             ),
         ]
     return rows
@@ -248,6 +266,8 @@ def measure_tag_processes(inputs: dict[str, list[str]], sizes: Sizes, work: Path
                 + ("" if code == 0 else f" (exit {code})"),
                 f"≥ {TAG_RATIO_TARGET}× floor",
                 verdict(code == 0 and ratio >= TAG_RATIO_TARGET),
+                figure=ratio,
+                unit=TIMES,
             )
         )
         if peak is not None and quarter_peak is not None:
@@ -258,6 +278,8 @@ def measure_tag_processes(inputs: dict[str, list[str]], sizes: Sizes, work: Path
                     f"{quarter_peak:.0f} MB, {peak:.0f} MB ({growth:.2f}×)",
                     f"≤ {TAG_MEMORY_GROWTH}× (flat)",
                     verdict(growth <= TAG_MEMORY_GROWTH),
+                    figure=growth,
+                    unit=TIMES,
                 )
             )
     return rows
@@ -329,6 +351,8 @@ def measure_ingest(pool: corpus.Pool, sizes: Sizes, work: Path, profile: bool) -
                 f"Ingest {factor}× ({words:,} words, {result['sessions']} files,"
                 f" {result['statements']:,} statements)",
                 f"{rate(words, seconds)} ({seconds:.1f} s)",
+                figure=words / seconds,
+                unit=RATE,
             )
         )
         largest, largest_words = result, words
@@ -339,6 +363,8 @@ def measure_ingest(pool: corpus.Pool, sizes: Sizes, work: Path, profile: bool) -
         Row(
             "Ingest 16×: floor (the same files read and tokenized, process of the same shape)",
             f"{rate(largest_words, floor_seconds)} ({floor_seconds:.1f} s)",
+            figure=largest_words / floor_seconds,
+            unit=RATE,
         )
     )
     rows.append(
@@ -347,6 +373,7 @@ def measure_ingest(pool: corpus.Pool, sizes: Sizes, work: Path, profile: bool) -
             f"{ratio:.2f}",
             f"≥ {INGEST_RATIO_TARGET}",
             verdict(ratio >= INGEST_RATIO_TARGET),
+            figure=ratio,
         )
     )
     growth = per_word[16] / per_word[1]
@@ -356,6 +383,7 @@ def measure_ingest(pool: corpus.Pool, sizes: Sizes, work: Path, profile: bool) -
             f"{growth:.2f}",
             f"≤ {LINEAR_TARGET} (linear)",
             verdict(growth <= LINEAR_TARGET),
+            figure=growth,
         )
     )
     peak = as_float(largest["peak_rss_mb"])
@@ -363,6 +391,8 @@ def measure_ingest(pool: corpus.Pool, sizes: Sizes, work: Path, profile: bool) -
         Row(
             f"Peak memory of ingest at 16× ({largest_words:,} words): VmHWM, summed PSS",
             f"{peak:.0f} MB, {mb(largest['pss_mb'])}",
+            figure=peak,
+            unit=MEGABYTES,
         )
     )
 
@@ -374,6 +404,8 @@ def measure_ingest(pool: corpus.Pool, sizes: Sizes, work: Path, profile: bool) -
         Row(
             f"Ingest 16× with --jobs 2 ({os.cpu_count()} cores)",
             f"{rate(largest_words, two_seconds)}, speed-up {speedup:.2f}×",
+            figure=speedup,
+            unit=TIMES,
         )
     )
     rows.append(
@@ -381,6 +413,8 @@ def measure_ingest(pool: corpus.Pool, sizes: Sizes, work: Path, profile: bool) -
             "Peak memory of ingest 16× with --jobs 2: summed PSS of the process tree"
             " (main, fork server, workers)",
             mb(two["pss_mb"]),
+            figure=None if two["pss_mb"] is None else as_float(two["pss_mb"]),
+            unit=MEGABYTES,
         )
     )
     return rows
@@ -405,6 +439,8 @@ def measure_memory(pool: corpus.Pool, sizes: Sizes, work: Path) -> Row:
         f"{peak:.0f} MB",
         f"≤ {MEMORY_TARGET_MB:.0f} MB",
         verdict(peak <= MEMORY_TARGET_MB),
+        figure=peak,
+        unit=MEGABYTES,
     )
 
 
@@ -434,6 +470,8 @@ def measure_commands(pool: corpus.Pool, sizes: Sizes, work: Path) -> list[Row]:
             f"{help_time:.2f} s" + ("" if code == 0 else f" (exit {code})"),
             f"≤ {HELP_TARGET_S} s",
             verdict(code == 0 and help_time <= HELP_TARGET_S),
+            figure=help_time,
+            unit=SECONDS,
         )
     )
 
@@ -471,6 +509,8 @@ def measure_commands(pool: corpus.Pool, sizes: Sizes, work: Path) -> list[Row]:
                 + ("" if code == 0 else f" (exit {code})"),
                 target,
                 verdict(ok),
+                figure=seconds,
+                unit=SECONDS,
             )
         )
     rows.append(corpus_size_row(db, files, result))
@@ -492,16 +532,47 @@ def corpus_size_row(db: Path, files: list[Path], result: dict[str, object]) -> R
         f"{size / 2**20:.1f} MB ({ratio:.1f}× the text)",
         f"≤ {CORPUS_SIZE_TARGET:.0f}×",
         verdict(ratio <= CORPUS_SIZE_TARGET),
+        figure=ratio,
+        unit="{:.1f}×",
     )
 
 
 # --- report -----------------------------------------------------------------------------
 
 
-def table(rows: list[Row]) -> str:
-    lines = ["| Measure | Value | Target | Result |", "|---|---|---|---|"]
-    lines += [f"| {r.measure} | {r.value} | {r.target} | {r.result} |" for r in rows]
+def table(rows: list[Row], spreads: list[str] | None = None) -> str:
+    if spreads is None:
+        lines = ["| Measure | Value | Target | Result |", "|---|---|---|---|"]
+        lines += [f"| {r.measure} | {r.value} | {r.target} | {r.result} |" for r in rows]
+    else:
+        runs = spreads[0] if spreads else ""
+        lines = [
+            f"| Measure | Value (median run) | Spread of {runs} runs | Target | Result |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r.measure} | {r.value} | {s} | {r.target} | {r.result} |"
+            for r, s in zip(rows, spreads[1:], strict=True)
+        ]
     return "\n".join(lines)
+
+
+def merge_runs(runs: list[list[Row]]) -> tuple[list[Row], list[str]]:
+    """One row per measure from several runs of the whole benchmark: the run whose figure
+    is the median (its value, target and verdict), and the figure's lowest and highest."""
+    rows: list[Row] = []
+    spreads = [str(len(runs))]
+    for same in zip(*runs, strict=True):
+        with_figure = [r for r in same if r.figure is not None]
+        if not with_figure:
+            rows.append(same[0])
+            spreads.append("")
+            continue
+        ranked = sorted(with_figure, key=lambda r: r.figure or 0.0)
+        rows.append(ranked[(len(ranked) - 1) // 2])
+        low, high = ranked[0], ranked[-1]
+        spreads.append(f"{low.unit.format(low.figure)} – {high.unit.format(high.figure)}")
+    return rows, spreads
 
 
 def machine() -> str:
@@ -530,6 +601,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sessions", type=int, help=f"sessions the commands run on (default {FULL.sessions:,})"
     )
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        help="run the whole benchmark this many times; the table gives the median run's "
+        "figures and the spread (lowest – highest)",
+    )
     args = parser.parse_args(argv)
     sizes = dataclasses.replace(SMOKE if args.smoke else FULL)
     if args.words:
@@ -541,6 +619,27 @@ def main(argv: list[str] | None = None) -> int:
     for source in pool.sources:
         log(f"  {source}")
 
+    if args.runs < 1:
+        parser.error("--runs must be 1 or more")
+    runs: list[list[Row]] = []
+    for n in range(args.runs):
+        if args.runs > 1:
+            log(f"run {n + 1} of {args.runs}")
+        runs.append(run_once(pool, sizes, args.memory or args.smoke, args.profile and n == 0))
+
+    command = "python bench/run.py" + "".join(
+        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
+    )
+    print(f"`{command}` — {machine()}, {time.strftime('%Y-%m-%d')}\n")
+    if args.runs == 1:
+        print(table(runs[0]))
+    else:
+        print(table(*merge_runs(runs)))
+    return 0
+
+
+def run_once(pool: corpus.Pool, sizes: Sizes, memory: bool, profile: bool) -> list[Row]:
+    """Every measure once, in a fresh folder (so no corpus holds a previous run's notes)."""
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="synth-bench-") as tmp:
         work = Path(tmp)
@@ -549,8 +648,8 @@ def main(argv: list[str] | None = None) -> int:
         rows += measure_tagging(inputs, sizes)
         log("synth tag and the floor, whole processes")
         rows += measure_tag_processes(inputs, sizes, work)
-        rows += measure_ingest(pool, sizes, work, args.profile)
-        if args.memory or args.smoke:
+        rows += measure_ingest(pool, sizes, work, profile)
+        if memory:
             rows.append(measure_memory(pool, sizes, work))
         else:
             rows.append(
@@ -561,13 +660,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             )
         rows += measure_commands(pool, sizes, work)
-
-    command = "python bench/run.py" + "".join(
-        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
-    )
-    print(f"`{command}` — {machine()}, {time.strftime('%Y-%m-%d')}\n")
-    print(table(rows))
-    return 0
+    return rows
 
 
 if __name__ == "__main__":

@@ -67,3 +67,26 @@ def test_smoke_run_prints_a_markdown_table_with_every_row() -> None:
     # The commands run on the generated sessions and exit 0 (no "(exit N)" after the time).
     summarize = next(r for r in rows if r.startswith("| `synth summarize`"))
     assert re.search(r"on 12 sessions \| \d+\.\d\d s \(\d+\.\d× --help\) \|", summarize), summarize
+
+
+def test_several_runs_give_the_median_run_and_the_spread() -> None:
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import run as bench
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+
+    def ratio(figure: float) -> list[bench.Row]:
+        verdict = "ok" if figure >= 0.5 else "missed"
+        return [
+            bench.Row("ratio", f"{figure:.2f}×", "≥ 0.5×", verdict, figure, bench.TIMES),
+            bench.Row("machine", "2 cores"),
+        ]
+
+    rows, spreads = bench.merge_runs([ratio(0.48), ratio(0.61), ratio(0.52)])
+    assert [r.value for r in rows] == ["0.52×", "2 cores"]
+    assert rows[0].result == "ok"
+    table = bench.table(rows, spreads)
+    assert "| Measure | Value (median run) | Spread of 3 runs | Target | Result |" in table
+    assert "| ratio | 0.52× | 0.48× – 0.61× | ≥ 0.5× | ok |" in table
+    assert "| machine | 2 cores |  |  |  |" in table
