@@ -10,7 +10,7 @@ import pytest
 
 from synth import resources
 from synth.models import CodedStatement
-from synth.pipeline.classifier import FUNCTION_WORDS, Classifier, label_name
+from synth.pipeline.classifier import FUNCTION_WORDS, Classifier, label_name, read_thresholds
 from synth.pipeline.tagging import Tagger
 from synth.taxonomy import Taxonomy
 
@@ -46,6 +46,30 @@ def test_every_label_of_the_taxonomy_has_a_threshold(
             assert label_name(dim, label.id) in names
     thresholds = json.loads((shipped.path / "thresholds.json").read_text(encoding="utf-8"))
     assert set(thresholds) == names
+    vetoes = json.loads((shipped.path / "vetoes.json").read_text(encoding="utf-8"))
+    assert set(vetoes) == names
+    for name, veto in vetoes.items():
+        # a veto never exceeds the threshold: the model does not add back what it dropped
+        assert 0 <= veto <= (thresholds[name] if thresholds[name] is not None else 1), name
+
+
+def test_a_veto_drops_the_terms_tag_and_its_evidence(taxonomy: Taxonomy) -> None:
+    text = "Fler och bättre SIP"
+    classifier = Classifier(resources.packaged("training/model"))
+    classifier.set_vetoes({})
+    kept = Tagger(taxonomy, classifier=classifier).tag_text(text)
+    assert "samordning" in kept.shifts and "samordning" in kept.concepts
+    # above any score; the model may not add the label back (a veto never exceeds the
+    # threshold)
+    classifier.set_vetoes({"shifts/samordning": 1.01})
+    classifier.set_thresholds(
+        {**read_thresholds(classifier.path), "shifts/samordning": float("inf")}
+    )
+    vetoed = Tagger(taxonomy, classifier=classifier).tag_text(text)
+    assert "samordning" not in vetoed.shifts
+    assert not [e for e in vetoed.evidence if (e.dimension, e.label) == ("shifts", "samordning")]
+    assert "samordning" in vetoed.concepts  # the other dimension's tag stands
+    assert ("shifts", "samordning") not in vetoed.scores
 
 
 def test_model_tags_carry_their_score_and_the_words_that_weighed_most(
@@ -240,3 +264,61 @@ def test_model_tags_are_stored_and_shown_with_their_score(
     assert "model 0." in shown.output
     as_json = json.loads(run("show", "s", "--corpus", db, "--format", "json").output)
     assert as_json["statements"][0]["model"] == tags.model_scores()
+
+
+def test_tuning_with_a_guard_makes_no_more_errors_than_the_terms_on_it(
+    taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    import shutil
+
+    from synth.analysis.evaluation import evaluate_statements
+    from synth.coded import read_coded
+    from synth.training import shipped_splits, tune_decision
+
+    model = tmp_path / "model"
+    shutil.copytree(resources.packaged("training/model"), model)
+    guard = read_coded(Path(__file__).parent / "data" / "probe-gold.jsonl")
+    classifier = Classifier(model)
+    thresholds, vetoes = tune_decision(classifier, taxonomy, shipped_splits()["dev"][:300], guard)
+    assert any(v > 0 for v in vetoes.values()) or any(v < 1 for v in thresholds.values())
+    terms = evaluate_statements(guard, Tagger(taxonomy)).dimensions
+    hybrid = evaluate_statements(guard, Tagger(taxonomy, classifier=classifier)).dimensions
+    for before, after in zip(terms, hybrid, strict=True):
+        for b, a in zip(before.labels, after.labels, strict=True):
+            assert (a.dimension, a.label) == (b.dimension, b.label)
+            assert a.fp + a.fn <= b.fp + b.fn, (a.dimension, a.label)
+
+
+def _micro(statements: list[CodedStatement], tagger: Tagger) -> dict[str, tuple[float, float]]:
+    from synth.analysis.evaluation import evaluate_statements
+
+    report = evaluate_statements(statements, tagger)
+    return {d.dimension: (d.micro_precision, d.micro_f1) for d in report.dimensions}
+
+
+def test_the_hybrid_tags_the_dev_families_precisely(
+    taxonomy: Taxonomy, shipped: Classifier
+) -> None:
+    # The split run (trained on the train families only) reached hybrid precision
+    # 0.75 (shifts) and 0.81 (concepts) on the dev families (docs/tagging.md). The
+    # shipped model also saw them in training, so this is a floor against a broken decision
+    # or model, not a measure of held-out quality.
+    from synth.training import shipped_splits
+
+    scores = _micro(shipped_splits()["dev"], Tagger(taxonomy, classifier=shipped))
+    assert scores["shifts"][0] >= 0.70 and scores["concepts"][0] >= 0.76, scores
+
+
+def test_the_hybrid_keeps_the_terms_score_on_dev_gold(
+    taxonomy: Taxonomy, shipped: Classifier
+) -> None:
+    # The vocabulary was tuned on dev-gold; thresholds and vetoes keep the hybrid within
+    # the terms' errors there, so it may lose at most 0.02 micro-F1 against them.
+    from conftest import EVAL, need
+    from synth.coded import read_coded
+
+    gold = read_coded(need(EVAL / "dev-gold.jsonl"))
+    terms = _micro(gold, Tagger(taxonomy))
+    hybrid = _micro(gold, Tagger(taxonomy, classifier=shipped))
+    for dim in ("shifts", "concepts"):
+        assert hybrid[dim][1] >= terms[dim][1] - 0.02, (dim, terms[dim], hybrid[dim])

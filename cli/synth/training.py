@@ -5,9 +5,11 @@ category per taxonomy label (``dimension/label``; a dimension a statement does n
 left missing, not negative). spaCy trains the ``textcat_multilabel`` from
 ``training/textcat.cfg`` with its own initialisation and training loop (``spacy train``);
 the checkpoint that scores best on the dev statements is kept. Each label then gets the
-threshold at which the hybrid tags (terms, plus the model where its score reaches the
-threshold) score the best F1 on the dev statements; a label the model does not improve
-gets none (the model never adds it).
+threshold and the veto at which the hybrid tags (the terms' tags whose score reaches the
+veto, plus the model's where its score reaches the threshold) score the best F-beta on
+the dev statements, among those that make no more errors than the terms alone on the
+guard statements, if given (``dev-gold``, on which the vocabulary was tuned); a label the
+model does not improve gets no threshold (the model never adds it) and no veto.
 
 The shipped corpus (``corpus/coded``) is split by family (the kind of source each
 statement comes from, ``training/split.toml``): dev and test hold whole families that
@@ -24,20 +26,26 @@ import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from synth import resources
 from synth.coded import check_labels, read_coded
 from synth.errors import SynthError
 from synth.models import DIMENSIONS, CodedStatement
 from synth.pipeline.classifier import (
+    THRESHOLDS_FILE,
+    VETOES_FILE,
     Classifier,
     is_word,
     label_name,
     write_thresholds,
+    write_vetoes,
 )
 from synth.store import Corpus
 from synth.taxonomy import Taxonomy
+
+if TYPE_CHECKING:
+    import numpy
 
 CONFIG = "training/textcat.cfg"
 SPLIT = "training/split.toml"
@@ -45,6 +53,10 @@ CODED = "corpus/coded"
 SPLITS = ("train", "dev", "test")
 # Threshold candidates: a label's threshold is the one of these with the best dev F1.
 _CANDIDATES = [round(0.05 + 0.025 * i, 3) for i in range(37)]
+# Veto candidates: fine steps at the bottom, where the scores of wrong tags of the terms lie.
+_VETO_CANDIDATES = (
+    [0.0] + [i / 100 for i in range(1, 10)] + [round(0.1 + 0.025 * i, 3) for i in range(25)]
+)
 
 # Thresholds maximise F-beta on dev with beta < 1: precision weighs more than recall, so
 # the model adds a label only where it is right more often than not (a wrong tag costs
@@ -53,6 +65,8 @@ BETA = 0.5
 
 Progress = Callable[[int, int], None]
 _progress: list[Progress | None] = [None]
+# (score, step) of the best checkpoint of the training running now.
+_best: list[tuple[float, int]] = []
 
 
 @dataclass
@@ -63,6 +77,10 @@ class TrainResult:
     train: int
     dev: int
     thresholds: dict[str, float]
+    vetoes: dict[str, float]
+    # The step of the checkpoint kept and the steps of one epoch of the training data.
+    best_step: int = 0
+    epoch_steps: int = 0
 
 
 def read_split(path: Path) -> dict[str, str]:
@@ -145,6 +163,10 @@ def _register_logger() -> None:
 
             def log_step(info: dict[str, Any] | None) -> None:
                 steps[0] += 1
+                # spaCy keeps the latest checkpoint of the best score
+                score = None if info is None else info.get("score")
+                if info is not None and score is not None and (not _best or score >= _best[0][0]):
+                    _best[:] = [(float(score), int(info["step"]))]
                 callback = _progress[0]
                 if callback is not None:
                     callback(steps[0], 0)
@@ -165,9 +187,15 @@ def train_classifier(
     *,
     config: Path | None = None,
     progress: Progress | None = None,
+    guard: Sequence[CodedStatement] = (),
+    decision_from: Path | None = None,
+    steps: int | None = None,
 ) -> TrainResult:
-    """Train on ``train``, keep the checkpoint best on ``dev``, tune thresholds on ``dev``,
-    and write the model to ``output`` (replaced as a whole at the end)."""
+    """Train on ``train``, keep the checkpoint best on ``dev`` (or, with ``steps``, train
+    that many steps and keep the last), tune thresholds and vetoes on ``dev`` (kept within
+    the terms' errors on ``guard``), or take those of the model folder ``decision_from``
+    (changed only where the new model would make more errors than the terms on
+    ``guard``), and write the model to ``output`` (replaced as a whole at the end)."""
     import spacy
     from spacy.training.initialize import init_nlp
     from spacy.training.loop import train as train_loop
@@ -192,75 +220,176 @@ def train_classifier(
         cfg["training"]["logger"] = {"@loggers": "synth.progress.v1"}
         epochs = int(cfg["training"]["max_epochs"])
         batch = int(cfg["training"]["batcher"]["size"])
-        total = epochs * math.ceil(len(train) / batch)
+        epoch_steps = math.ceil(len(train) / batch)
+        total = epochs * epoch_steps
+        if steps is not None:
+            # 0 epochs: no limit but the steps
+            cfg["training"]["max_epochs"] = 0
+            cfg["training"]["max_steps"] = total = steps
 
         def step(done: int, _unused: int) -> None:
             if progress is not None:
                 progress(min(done, total), total)
 
         _progress[0] = step
+        _best.clear()
         try:
             nlp = init_nlp(cfg)
             (work / "out").mkdir()
             train_loop(nlp, work / "out", stdout=io.StringIO(), stderr=io.StringIO())
         finally:
             _progress[0] = None
-        best = work / "out" / "model-best"
+        best = work / "out" / ("model-best" if steps is None else "model-last")
+        best_step = _best[0][1] if _best else 0
         staging = output.with_name(output.name + ".new")
         if staging.exists():
             shutil.rmtree(staging)
         shutil.copytree(best, staging)
-        thresholds = tune_thresholds(Classifier(staging), taxonomy, dev)
+        if decision_from is not None:
+            for name in (THRESHOLDS_FILE, VETOES_FILE):
+                shutil.copyfile(decision_from / name, staging / name)
+            thresholds, vetoes = keep_within_guard(Classifier(staging), taxonomy, guard)
+        else:
+            thresholds, vetoes = tune_decision(Classifier(staging), taxonomy, dev, guard)
         write_thresholds(staging, thresholds)
+        write_vetoes(staging, vetoes)
         if output.exists():
             shutil.rmtree(output)
         staging.rename(output)
     if progress is not None:
         progress(total, total)
-    return TrainResult(output, len(train), len(dev), thresholds)
+    return TrainResult(output, len(train), len(dev), thresholds, vetoes, best_step, epoch_steps)
 
 
-def _hybrid_f1(
-    gold: list[bool], by_terms: list[bool], scores: list[float], threshold: float
-) -> float:
-    """F-score (``BETA``) of one label when the terms' tags stand and the model adds
-    scores ≥ threshold."""
-    tp = fp = fn = 0
-    for g, terms, s in zip(gold, by_terms, scores, strict=True):
-        predicted = terms or s >= threshold
-        tp += g and predicted
-        fp += predicted and not g
-        fn += g and not predicted
+@dataclass
+class _Decisions:
+    """What the hybrid can do with each statement and label (statements × labels)."""
+
+    gold: numpy.ndarray[Any, Any]  # coded with the label
+    coded: numpy.ndarray[Any, Any]  # the statement codes the label's dimension
+    by_terms: numpy.ndarray[Any, Any]  # the terms tag it
+    addable: numpy.ndarray[Any, Any]  # the model may add it (not by the terms, no exclude)
+    scores: numpy.ndarray[Any, Any]  # the model's score
+
+    def counts(self, j: int, threshold: float, veto: float) -> tuple[int, int, int]:
+        """(true positives, false positives, misses) of label ``j`` in the hybrid."""
+        s = self.scores[:, j]
+        predicted = (self.by_terms[:, j] & (s >= veto)) | (self.addable[:, j] & (s >= threshold))
+        gold, coded = self.gold[:, j], self.coded[:, j]
+        predicted = predicted & coded
+        return (
+            int((predicted & gold).sum()),
+            int((predicted & ~gold).sum()),
+            int((gold & ~predicted).sum()),
+        )
+
+
+def _decisions(
+    classifier: Classifier, taxonomy: Taxonomy, statements: Sequence[CodedStatement]
+) -> _Decisions:
+    """The terms' tags, what the model may add and its scores, for every label."""
+    import numpy
+
+    from synth.pipeline.tagging import Tagger
+
+    labels = classifier.labels
+    # With every threshold at 0 and no veto the hybrid tagger adds each label that the
+    # terms did not give and no exclude blocks.
+    classifier.set_thresholds({label_name(d, lab): 0.0 for d, lab in labels})
+    classifier.set_vetoes({})
+    tags = list(Tagger(taxonomy, classifier=classifier).tag_texts(st.text for st in statements))
+    shape = (len(statements), len(labels))
+    out = _Decisions(
+        gold=numpy.zeros(shape, dtype=bool),
+        coded=numpy.zeros(shape, dtype=bool),
+        by_terms=numpy.zeros(shape, dtype=bool),
+        addable=numpy.zeros(shape, dtype=bool),
+        scores=classifier.score_lemmas(classifier_words(st.text for st in statements)),
+    )
+    for i, (st, tagset) in enumerate(zip(statements, tags, strict=True)):
+        for j, (dim, label) in enumerate(labels):
+            out.coded[i, j] = dim in st.labels
+            out.gold[i, j] = label in st.labels.get(dim, ())
+            added = (dim, label) in tagset.scores
+            out.addable[i, j] = added
+            out.by_terms[i, j] = label in tagset.labels(dim) and not added
+    return out
+
+
+def _f_beta(tp: int, fp: int, fn: int) -> float:
     b2 = BETA * BETA
     return (1 + b2) * tp / ((1 + b2) * tp + b2 * fn + fp) if tp else 0.0
 
 
-def tune_thresholds(
-    classifier: Classifier, taxonomy: Taxonomy, dev: Sequence[CodedStatement]
-) -> dict[str, float]:
-    """Per label, the threshold at which the hybrid tags score the best F1 on ``dev``
-    (ties go to the higher threshold); ``inf`` where the terms alone do as well."""
-    from synth.pipeline.tagging import Tagger
-
-    # With every threshold at 0 the hybrid tagger adds each label that the terms did not
-    # give and no exclude blocks, with its score: the candidates for every threshold.
-    classifier.set_thresholds({label_name(d, lab): 0.0 for d, lab in classifier.labels})
-    tags = list(Tagger(taxonomy, classifier=classifier).tag_texts(st.text for st in dev))
+def tune_decision(
+    classifier: Classifier,
+    taxonomy: Taxonomy,
+    dev: Sequence[CodedStatement],
+    guard: Sequence[CodedStatement] = (),
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Per label, the threshold (``inf``: the model never adds it) and the veto (0: it
+    never drops a tag of the terms; at most the threshold) with the best F-beta of the
+    hybrid on ``dev``, among those that make no more errors (false tags plus misses)
+    than the terms alone on ``guard``; ties go to the smaller veto and the higher
+    threshold. Without ``guard`` there are no vetoes."""
+    on_dev = _decisions(classifier, taxonomy, dev)
+    on_guard = _decisions(classifier, taxonomy, guard) if guard else None
+    # Without statements on which the terms are known to tag as meant, a veto cannot tell
+    # a word used in another sense from a label the dev coders read more broadly: none.
+    veto_candidates = _VETO_CANDIDATES if guard else [0.0]
     thresholds: dict[str, float] = {}
-    for dim, label in classifier.labels:
-        rows = [(st, t) for st, t in zip(dev, tags, strict=True) if dim in st.labels]
-        gold = [label in st.labels[dim] for st, _ in rows]
-        by_terms = [label in t.labels(dim) and (dim, label) not in t.scores for _, t in rows]
-        scores = [t.scores.get((dim, label), -1.0) for _, t in rows]
-
-        best_f1, best = _hybrid_f1(gold, by_terms, scores, math.inf), math.inf
-        for candidate in _CANDIDATES:
-            value = _hybrid_f1(gold, by_terms, scores, candidate)
-            if value > best_f1 or (value == best_f1 and value > 0 and candidate > best):
-                best_f1, best = value, candidate
-        thresholds[label_name(dim, label)] = best
+    vetoes: dict[str, float] = {}
+    for j, (dim, label) in enumerate(classifier.labels):
+        limit = 0
+        if on_guard is not None:
+            _, fp, fn = on_guard.counts(j, math.inf, 0.0)
+            limit = fp + fn
+        best_key: tuple[float, float, float] | None = None
+        best = (math.inf, 0.0)
+        for threshold in [math.inf, *_CANDIDATES]:
+            for veto in veto_candidates:
+                if veto > threshold:
+                    break
+                if on_guard is not None:
+                    _, fp, fn = on_guard.counts(j, threshold, veto)
+                    if fp + fn > limit:
+                        continue
+                key = (round(_f_beta(*on_dev.counts(j, threshold, veto)), 9), -veto, threshold)
+                if best_key is None or key > best_key:
+                    best_key, best = key, (threshold, veto)
+        thresholds[label_name(dim, label)], vetoes[label_name(dim, label)] = best
     classifier.set_thresholds(thresholds)
-    return thresholds
+    classifier.set_vetoes(vetoes)
+    return thresholds, vetoes
+
+
+def keep_within_guard(
+    classifier: Classifier, taxonomy: Taxonomy, guard: Sequence[CodedStatement]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The classifier's own thresholds and vetoes, each label's raised (threshold) or
+    lowered (veto) by the fewest candidate steps that make the hybrid make no more errors
+    than the terms alone on ``guard``."""
+    names = [label_name(d, lab) for d, lab in classifier.labels]
+    thresholds = dict(zip(names, (float(v) for v in classifier.thresholds), strict=True))
+    vetoes = dict(zip(names, (float(v) for v in classifier.vetoes), strict=True))
+    if guard:
+        on_guard = _decisions(classifier, taxonomy, guard)
+        for j, name in enumerate(names):
+            _, fp, fn = on_guard.counts(j, math.inf, 0.0)
+            limit = fp + fn
+            higher = [t for t in [*_CANDIDATES, math.inf] if t >= thresholds[name]]
+            lower = [v for v in reversed(_VETO_CANDIDATES) if v <= vetoes[name]]
+            for threshold, veto in sorted(
+                ((t, v) for t in higher for v in lower if v <= t),
+                key=lambda tv: higher.index(tv[0]) + lower.index(tv[1]),
+            ):
+                _, fp, fn = on_guard.counts(j, threshold, veto)
+                if fp + fn <= limit:
+                    thresholds[name], vetoes[name] = threshold, veto
+                    break
+    classifier.set_thresholds(thresholds)
+    classifier.set_vetoes(vetoes)
+    return thresholds, vetoes
 
 
 @dataclass

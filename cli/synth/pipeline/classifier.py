@@ -26,6 +26,8 @@ from synth.models import DIMENSIONS
 
 COMPONENT = "textcat_multilabel"
 THRESHOLDS_FILE = "thresholds.json"
+# Per-label vetoes: a tag of the terms whose score stays below its label's veto is dropped.
+VETOES_FILE = "vetoes.json"
 # Words shown as the evidence of a model tag.
 TOP_WORDS = 3
 
@@ -116,6 +118,21 @@ def write_thresholds(path: Path, thresholds: dict[str, float]) -> None:
     (path / THRESHOLDS_FILE).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
+def read_vetoes(path: Path) -> dict[str, float]:
+    """Per-label vetoes of a model folder (0: the model never drops a tag of the terms);
+    a folder without the file has none."""
+    file = path / VETOES_FILE
+    if not file.exists():
+        return {}
+    data = json.loads(file.read_text(encoding="utf-8"))
+    return {str(k): float(v) for k, v in data.items()}
+
+
+def write_vetoes(path: Path, vetoes: dict[str, float]) -> None:
+    data = {k: round(v, 3) for k, v in sorted(vetoes.items())}
+    (path / VETOES_FILE).write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
 class Classifier:
     """A trained model folder, loaded lazily; scores statements given as lemma lists."""
 
@@ -127,6 +144,7 @@ class Classifier:
         self._labels: list[tuple[str, str]] = []
         self._bias = numpy.zeros(0, dtype=numpy.float32)
         self._thresholds = numpy.zeros(0, dtype=numpy.float32)
+        self._vetoes = numpy.zeros(0, dtype=numpy.float64)
         # One row of label weights per lemma seen; row 0 is all zeros (no words).
         self._rows: dict[str, int] = {}
         self._weights = numpy.zeros((1, 0), dtype=numpy.float32)
@@ -167,6 +185,7 @@ class Classifier:
         self._weights = numpy.zeros((1, len(self._labels)), dtype=numpy.float32)
         self._loaded = True
         self.set_thresholds(read_thresholds(self.path))
+        self.set_vetoes(read_vetoes(self.path))
 
     @property
     def labels(self) -> list[tuple[str, str]]:
@@ -181,9 +200,22 @@ class Classifier:
 
     def set_thresholds(self, thresholds: dict[str, float]) -> None:
         """Use these thresholds (by ``dimension/label``; 0.5 for a label not given)."""
+        self._thresholds = self._per_label(thresholds, 0.5)
+
+    @property
+    def vetoes(self) -> numpy.ndarray[Any, Any]:
+        """Per label, the score below which a tag of the terms is dropped (0: never)."""
         self._load()
-        self._thresholds = numpy.array(
-            [thresholds.get(label_name(d, lab), 0.5) for d, lab in self._labels],
+        return self._vetoes
+
+    def set_vetoes(self, vetoes: dict[str, float]) -> None:
+        """Use these vetoes (by ``dimension/label``; 0, no veto, for a label not given)."""
+        self._vetoes = self._per_label(vetoes, 0.0)
+
+    def _per_label(self, values: dict[str, float], default: float) -> numpy.ndarray[Any, Any]:
+        self._load()
+        return numpy.array(
+            [values.get(label_name(d, lab), default) for d, lab in self._labels],
             dtype=numpy.float64,
         )
 

@@ -1,10 +1,12 @@
 """Tagging statements against the taxonomy, with the evidence for every tag.
 
 The hybrid decision: the taxonomy's terms give the tags they match, with the words as
-evidence; the trained classifier (``synth.pipeline.classifier``), when there is one, adds
-the labels the words missed whose score reaches the label's threshold, with the words
-that weighed most as evidence; a label whose exclude (false friend) matched in the
-statement is never added, by terms or by the model.
+evidence; the trained classifier (``synth.pipeline.classifier``), when there is one, drops
+a tag of the terms whose score for that label stays below the label's veto (a word used in
+another sense, which the statement's other words give away), and adds the labels the words
+missed whose score reaches the label's threshold, with the words that weighed most as
+evidence; a label whose exclude (false friend) matched in the statement is never added,
+by terms or by the model.
 
 Tagging needs only spaCy's tokenizer: everything else is a property of a word type (the
 text as written), looked up once and cached, so the cost per token is a dictionary
@@ -22,13 +24,14 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from synth.models import DIMENSIONS, Evidence, TagSet
 from synth.pipeline.classifier import FUNCTION_WORDS, TOP_WORDS, Classifier
 from synth.taxonomy import Label, Taxonomy, Term
 
 if TYPE_CHECKING:
+    import numpy
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -376,9 +379,10 @@ class Tagger:
         results: list[TagSet],
         excluded: list[set[tuple[str, str]]],
     ) -> None:
-        """Add the labels the classifier scores at or above their thresholds to each
-        statement (a text's tokens and its span; all scored in one batch), unless the
-        terms gave them already or an exclude matched."""
+        """Drop the terms' tags the classifier scores below their vetoes, and add the
+        labels it scores at or above their thresholds to each statement (a text's tokens
+        and its span; all scored in one batch), unless the terms gave them already or an
+        exclude matched."""
         assert self.classifier is not None
         classifier = self.classifier
         positions = [
@@ -398,6 +402,7 @@ class Tagger:
             for (tokens, _), p in zip(items, positions, strict=True)
         ]
         probabilities = classifier.scores(rows)
+        self._veto_term_tags(probabilities, results)
         above = probabilities >= classifier.thresholds
         labels = classifier.labels
         for k, j in zip(*above.nonzero(), strict=True):
@@ -414,6 +419,23 @@ class Tagger:
             tags.evidence.extend(
                 self._model_evidence(tokens, span_start, positions[k], rows[k], dim, label, j)
             )
+
+    def _veto_term_tags(
+        self, probabilities: numpy.ndarray[Any, Any], results: list[TagSet]
+    ) -> None:
+        """Drop each tag of the terms whose score stays below its label's veto, with its
+        evidence (a veto is at most the label's threshold: the model does not add it back)."""
+        assert self.classifier is not None
+        vetoes = self.classifier.vetoes
+        if not self.terms or not vetoes.any():
+            return
+        labels = self.classifier.labels
+        for k, j in zip(*(probabilities < vetoes).nonzero(), strict=True):
+            dim, label = labels[j]
+            tags = results[k]
+            if label in tags.labels(dim):
+                tags.labels(dim).remove(label)
+                tags.evidence = [e for e in tags.evidence if (e.dimension, e.label) != (dim, label)]
 
     def _model_evidence(
         self,
