@@ -262,7 +262,8 @@ class Classifier:
 
     def weights(self, rows: Sequence[int], label_index: int) -> list[float]:
         """How much each word (by its row) pushed the score of one label."""
-        return [float(self._weights[r, label_index]) for r in rows]
+        found: list[float] = self._weights[rows, label_index].tolist()
+        return found
 
     def score_lemmas(self, statements: Iterable[Sequence[str]]) -> numpy.ndarray[Any, Any]:
         """Label probabilities of statements given as their lemmas (words only)."""

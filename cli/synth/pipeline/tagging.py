@@ -72,7 +72,7 @@ class _Phrase:
         return True
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False, slots=True)
 class WordType:
     """A word as written, once per corpus: its lower case, lemma and taxonomy hits."""
 
@@ -85,6 +85,10 @@ class WordType:
     sentence_end: bool = False  # one of the characters spaCy's sentencizer ends a sentence on
     phrase_first: bool = False  # the first word of some phrase term
     is_word: bool = False  # has a letter: a word the classifier reads
+    # The classifier's weight row of its lemma, set once per type: a statement's rows are
+    # then read off its word types (0: not a word; -1: not read yet).
+    row: int = 0
+    marked: bool = False  # hits a term or may start a phrase: term tagging looks at it
 
 
 @dataclass
@@ -189,6 +193,8 @@ class Tagger:
         self._pairs: dict[tuple[int, int], tuple[int, ...]] = {}
         self._types: dict[int, WordType] = {}
         self._chunks: dict[str, tuple[tuple[WordType, ...], tuple[int, ...]]] = {}
+        # Word types whose classifier row is not read yet (read a batch at a time).
+        self._unread: list[WordType] = []
 
     def _phrase(self, label: Label, term: Term, exclude: bool) -> _Phrase:
         """A phrase term's words, and the lemmas each may have: as lemmatized, or as written.
@@ -270,6 +276,7 @@ class Tagger:
         lemma = self._lemmas.lemma(lower)
         is_word = _has_letter(text)
         hits = self._token_hits(text, lower, lemma) if is_word else ()
+        phrase_first = lower in self._phrase_index or lemma in self._phrase_index
         word = WordType(
             text,
             lower,
@@ -278,19 +285,26 @@ class Tagger:
             hits,
             punct=token.is_punct,
             sentence_end=text in self._sentence_chars,
-            phrase_first=lower in self._phrase_index or lemma in self._phrase_index,
+            phrase_first=phrase_first,
             is_word=is_word,
+            row=-1 if is_word else 0,
+            marked=bool(hits) or phrase_first,
         )
         self._types[orth] = word
+        if is_word and self.classifier is not None:
+            self._unread.append(word)
         return word
 
-    def _phrase_matches(self, types: Sequence[WordType]) -> list[tuple[int, int, int]]:
-        """(start, end, phrase index) of every phrase term found, in order."""
+    def _phrase_matches(
+        self, types: Sequence[WordType], firsts: Iterable[int]
+    ) -> list[tuple[int, int, int]]:
+        """(start, end, phrase index) of every phrase term found at the positions
+        ``firsts`` (those of the words a phrase may start with), in order."""
         found: list[tuple[int, int, int]] = []
         phrases = self._phrases
         pairs = self._pairs
         last = len(types) - 1
-        for i in [i for i, word in enumerate(types) if word.phrase_first]:
+        for i in firsts:
             word = types[i]
             after = types[i + 1] if i < last else word
             key = (id(word), id(after) if i < last else 0)
@@ -350,9 +364,14 @@ class Tagger:
         if not self.terms:
             return [TagSet() for _ in spans], [set() for _ in spans]
         types = tokens.types
-        phrase_matches = self._phrase_matches(types)
+        # Most words neither hit a term nor may start a phrase: only the others are read.
+        marked = [i for i, t in enumerate(types) if t.marked]
+        if not marked:
+            return [TagSet() for _ in spans], [set() for _ in spans]
+        firsts = [i for i in marked if types[i].phrase_first]
+        phrase_matches = self._phrase_matches(types, firsts) if firsts else []
         phrase_starts = [m[0] for m in phrase_matches]
-        word_hits = [(i, t.hits) for i, t in enumerate(types) if t.hits]
+        word_hits = [(i, types[i].hits) for i in marked if types[i].hits]
         hit_positions = [i for i, _ in word_hits]
         results: list[TagSet] = []
         excluded: list[set[tuple[str, str]]] = []
@@ -385,22 +404,14 @@ class Tagger:
         exclude matched."""
         assert self.classifier is not None
         classifier = self.classifier
-        positions = [
-            [i for i in range(s, e) if tokens.types[i].is_word] for tokens, (s, e) in items
-        ]
-        known = classifier.known_rows
-        new = {
-            tokens.types[i].lemma
-            for (tokens, _), p in zip(items, positions, strict=True)
-            for i in p
-            if tokens.types[i].lemma not in known
-        }
-        if new:
-            classifier.rows(new)
-        rows = [
-            [known[tokens.types[i].lemma] for i in p]
-            for (tokens, _), p in zip(items, positions, strict=True)
-        ]
+        unread = self._unread
+        if unread:
+            # The rows of the word types new since the last batch, in one predict call.
+            for word, row in zip(unread, classifier.rows([w.lemma for w in unread]), strict=True):
+                word.row = row
+            unread.clear()
+        # A statement's rows are those of its words (row 0: not a word), in text order.
+        rows = [[r for w in tokens.types[s:e] if (r := w.row)] for tokens, (s, e) in items]
         probabilities = classifier.scores(rows)
         self._veto_term_tags(probabilities, results)
         above = probabilities >= classifier.thresholds
@@ -415,9 +426,11 @@ class Tagger:
             tags.labels(dim).append(label)
             tags.labels(dim).sort(key=lambda x, d=dim: self._order[(d, x)])
             tags.scores[(dim, label)] = round(float(probabilities[k, j]), 3)
-            tokens, (span_start, _) = items[k]
+            tokens, (span_start, span_end) = items[k]
+            types = tokens.types
+            positions = [i for i in range(span_start, span_end) if types[i].is_word]
             tags.evidence.extend(
-                self._model_evidence(tokens, span_start, positions[k], rows[k], dim, label, j)
+                self._model_evidence(tokens, span_start, positions, rows[k], dim, label, j)
             )
 
     def _veto_term_tags(
@@ -454,10 +467,12 @@ class Tagger:
         types, starts = tokens.types, tokens.starts
         best: dict[str, tuple[float, int]] = {}
         for i, w in zip(positions, weights, strict=True):
+            if w <= 0:
+                continue
             lower = types[i].lower
             if lower in FUNCTION_WORDS:
                 continue
-            if w > 0 and (lower not in best or w > best[lower][0]):
+            if lower not in best or w > best[lower][0]:
                 best[lower] = (w, i)
         top = sorted(best.values(), reverse=True)[:TOP_WORDS]
         base = starts[span_start]
