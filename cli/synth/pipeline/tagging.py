@@ -178,6 +178,16 @@ class Tagger:
                 self._exact.setdefault(term.value, []).append((label, term, excl))
             else:
                 self._stems.append((label, term, excl))
+        # Prefix stems by their text: a new word type looks up its own prefixes of each
+        # length instead of trying every stem (most stems are prefixes).
+        self._prefixes: dict[str, list[int]] = {}
+        self._other_stems: list[int] = []
+        for n, (_label, term, _excl) in enumerate(self._stems):
+            if term.kind == "prefix":
+                self._prefixes.setdefault(term.value, []).append(n)
+            else:
+                self._other_stems.append(n)
+        self._prefix_lengths = sorted({len(value) for value in self._prefixes})
         self._phrases = [self._phrase(label, term, excl) for label, term, excl in phrase_terms]
         # Phrase indices by the keys (lower case or lemma) their first and second word may
         # have (None: a phrase of one token); a phrase is checked only where both fit.
@@ -189,8 +199,8 @@ class Tagger:
             for first in {phrase.lowers[0], *phrase.lemmas[0]}:
                 for second in dict.fromkeys(seconds):
                     self._phrase_index.setdefault(first, {}).setdefault(second, []).append(n)
-        # Candidate phrases at a pair of word types (by their ids; types are never freed).
-        self._pairs: dict[tuple[int, int], tuple[int, ...]] = {}
+        # Candidate phrases at a pair of word types (None: the text's last word).
+        self._pairs: dict[tuple[WordType, WordType | None], tuple[int, ...]] = {}
         self._types: dict[int, WordType] = {}
         self._chunks: dict[str, tuple[tuple[WordType, ...], tuple[int, ...]]] = {}
         # Word types whose classifier row is not read yet (read a batch at a time).
@@ -214,9 +224,16 @@ class Tagger:
         for cand in (lower, lemma):
             for label, term, excl in self._exact.get(cand, ()):
                 found.append(_Hit(label.dimension, label.id, term.raw, excl))
-        for label, term, excl in self._stems:
-            if _word_hits(term, lower, lemma, text):
-                found.append(_Hit(label.dimension, label.id, term.raw, excl))
+        stems = self._stems
+        hit: set[int] = set()
+        prefixes = self._prefixes
+        for length in self._prefix_lengths:
+            hit.update(prefixes.get(lower[:length], ()))
+            hit.update(prefixes.get(lemma[:length], ()))
+        hit.update(n for n in self._other_stems if _word_hits(stems[n][1], lower, lemma, text))
+        for n in sorted(hit):  # in the order of the stems, as when each was tried in turn
+            label, term, excl = stems[n]
+            found.append(_Hit(label.dimension, label.id, term.raw, excl))
         return tuple(dict.fromkeys(found))
 
     def tokens(self, doc: Doc, text: str) -> Tokens:
@@ -305,12 +322,10 @@ class Tagger:
         pairs = self._pairs
         last = len(types) - 1
         for i in firsts:
-            word = types[i]
-            after = types[i + 1] if i < last else word
-            key = (id(word), id(after) if i < last else 0)
+            key = (types[i], types[i + 1] if i < last else None)
             candidates = pairs.get(key)
             if candidates is None:
-                candidates = pairs[key] = self._candidates(word, after if i < last else None)
+                candidates = pairs[key] = self._candidates(*key)
             for n in candidates:
                 if phrases[n].matches(types, i):
                     found.append((i, i + len(phrases[n].lowers), n))
@@ -370,8 +385,10 @@ class Tagger:
             return [TagSet() for _ in spans], [set() for _ in spans]
         firsts = [i for i in marked if types[i].phrase_first]
         phrase_matches = self._phrase_matches(types, firsts) if firsts else []
-        phrase_starts = [m[0] for m in phrase_matches]
         word_hits = [(i, types[i].hits) for i in marked if types[i].hits]
+        if not (phrase_matches or word_hits):
+            return [TagSet() for _ in spans], [set() for _ in spans]
+        phrase_starts = [m[0] for m in phrase_matches]
         hit_positions = [i for i, _ in word_hits]
         results: list[TagSet] = []
         excluded: list[set[tuple[str, str]]] = []
