@@ -105,6 +105,9 @@ class Tokens:
 _OTHER_SPACING = re.compile(r"[^\S ]|  |^ | $")
 # Chunks kept in the cache before it starts afresh (bounds its memory).
 _CHUNK_CACHE_SIZE = 500_000
+# A chunk's word types, their offsets in it (None: one token), and its length + 1 (the
+# step to the next chunk): no len() per chunk of a text.
+_Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int]
 
 
 def _word_hits(term: Term, lower: str, lemma: str, text: str) -> bool:
@@ -202,7 +205,7 @@ class Tagger:
         # Candidate phrases at a pair of word types (None: the text's last word).
         self._pairs: dict[tuple[WordType, WordType | None], tuple[int, ...]] = {}
         self._types: dict[int, WordType] = {}
-        self._chunks: dict[str, tuple[tuple[WordType, ...], tuple[int, ...]]] = {}
+        self._chunks: dict[str, _Chunk] = {}
         # Word types whose classifier row is not read yet (read a batch at a time).
         self._unread: list[WordType] = []
 
@@ -263,28 +266,30 @@ class Tagger:
         """
         if not text or _OTHER_SPACING.search(text):
             return self.tokens(self.nlp.tokenizer(text), text)
-        chunks = self._chunks
+        get = self._chunks.get
         types: list[WordType] = []
         starts: list[int] = []
+        start = starts.append
         position = 0
         for chunk in text.split(" "):
-            found = chunks.get(chunk)
+            found = get(chunk)
             if found is None:
                 found = self._new_chunk(chunk)
-            chunk_types, chunk_starts = found
+            chunk_types, chunk_starts, step = found
             types += chunk_types
-            if len(chunk_starts) == 1:
-                starts.append(position)
+            if chunk_starts is None:
+                start(position)
             else:
-                starts += [position + start for start in chunk_starts]
-            position += len(chunk) + 1
+                starts += [position + offset for offset in chunk_starts]
+            position += step
         return Tokens(text, types, starts)
 
-    def _new_chunk(self, chunk: str) -> tuple[tuple[WordType, ...], tuple[int, ...]]:
+    def _new_chunk(self, chunk: str) -> _Chunk:
         tokens = self.tokens(self.nlp.tokenizer(chunk), chunk)
         if len(self._chunks) >= _CHUNK_CACHE_SIZE:
             self._chunks.clear()
-        found = self._chunks[chunk] = (tuple(tokens.types), tuple(tokens.starts))
+        starts = None if len(tokens.starts) == 1 else tuple(tokens.starts)
+        found = self._chunks[chunk] = (tuple(tokens.types), starts, len(chunk) + 1)
         return found
 
     def _new_type(self, doc: Doc, i: int, orth: int) -> WordType:
@@ -436,12 +441,13 @@ class Tagger:
         for k, j in zip(*above.nonzero(), strict=True):
             dim, label = labels[j]
             tags = results[k]
-            if (dim, label) not in self._order or label in tags.labels(dim):
+            labelled = tags.labels(dim)
+            if (dim, label) not in self._order or label in labelled:
                 continue
             if (dim, label) in excluded[k]:
                 continue
-            tags.labels(dim).append(label)
-            tags.labels(dim).sort(key=lambda x, d=dim: self._order[(d, x)])
+            labelled.append(label)
+            labelled.sort(key=lambda x, d=dim: self._order[(d, x)])
             tags.scores[(dim, label)] = round(float(probabilities[k, j]), 3)
             tokens, (span_start, span_end) = items[k]
             types = tokens.types
@@ -528,7 +534,7 @@ class Tagger:
                 else:
                     positive.append((i, i + 1, hit.dimension, hit.label, hit.term))
         tags = TagSet()
-        excluded_labels = {(dim, label) for dim, label, _ in excluded}
+        excluded_labels = {(dim, label) for dim, label, _ in excluded} if excluded else set()
         if not positive:
             return tags, excluded_labels
         if len(positive) > 1:
@@ -554,7 +560,7 @@ class Tagger:
             seen[(dim, label)] = None
         order = self._order
         for dim, label in sorted(seen, key=order.__getitem__):
-            tags.labels(dim).append(label)
+            getattr(tags, dim).append(label)
         tags.evidence = evidence
         return tags, excluded_labels
 
