@@ -115,6 +115,10 @@ def test_dev_gold_scores_above_the_target(tagger: Tagger) -> None:
         ("Kontinuitetsgruppen ses igen i höst.", "concepts", "kontinuitet", False),
         ("Hennes hälsa har blivit sämre i vinter.", "shifts", "proaktiv", False),
         ("Digitalt möte på torsdag, länk kommer.", "factors", "digitalisering", False),
+        ("Skolsköterskan deltar digitalt.", "factors", "digitalisering", False),
+        ("Samverkansgruppen har bytt mötesdag.", "concepts", "tillsammans", False),
+        ("Hälsa till alla på avdelningen!", "shifts", "proaktiv", False),
+        ("Mer fokus på hälsa på arbetsplatsen.", "shifts", "proaktiv", True),
     ],
 )
 def test_false_friends_of_the_field(

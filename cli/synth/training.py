@@ -245,6 +245,7 @@ def train_classifier(
         if staging.exists():
             shutil.rmtree(staging)
         shutil.copytree(best, staging)
+        _forget_training_paths(staging)
         if decision_from is not None:
             for name in (THRESHOLDS_FILE, VETOES_FILE):
                 shutil.copyfile(decision_from / name, staging / name)
@@ -259,6 +260,17 @@ def train_classifier(
     if progress is not None:
         progress(total, total)
     return TrainResult(output, len(train), len(dev), thresholds, vetoes, best_step, epoch_steps)
+
+
+def _forget_training_paths(model: Path) -> None:
+    """Leave the temporary training files out of the model's config (they are gone, and
+    the same data give the same model, byte for byte)."""
+    import spacy
+
+    config = spacy.util.load_config(model / "config.cfg", interpolate=False)
+    config["paths"]["train"] = None
+    config["paths"]["dev"] = None
+    config.to_disk(model / "config.cfg")
 
 
 @dataclass
