@@ -166,6 +166,13 @@ def masked_with_offsets(text: str, cuts: Iterable[int]) -> tuple[str, dict[int, 
     return masked, mapping
 
 
+# What the search index holds is ``redact`` of each statement's text and ``index_lemmas``
+# of its lemmas, and removing a statement from the index needs those same values again.
+# Raise this number whenever either function changes what it gives: a corpus indexed under
+# another number is indexed again when it is opened.
+INDEX_MASKS_VERSION = 1
+
+
 def index_lemmas(lemmas: str) -> str:
     """Lemmas (space-separated) as the search index keeps them: masked, and without the
     tokens that hold digits, which may be pieces of a number the text masks."""

@@ -15,15 +15,16 @@ import sqlite3
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 
 from synth.errors import StoreError, os_error_reason
 from synth.models import DIMENSIONS, CodedStatement, Evidence, Session, Statement, TagSet
-from synth.redact import index_lemmas, redact
+from synth.redact import INDEX_MASKS_VERSION, index_lemmas, redact
+from synth.store.forms import forms, inflections
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 DEFAULT_CORPUS = Path("corpus") / "synth.db"
 
 _MIGRATIONS: dict[int, str] = {
@@ -185,7 +186,46 @@ _MIGRATIONS: dict[int, str] = {
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS statement_tags_label ON statement_tags(label_id);
     """,
+    # The search index without a copy of its own: its content is the view
+    # statements_indexed, the statements masked as schema 5 indexes them, so FTS5 reads
+    # the text from the statements when it needs it ('rebuild', 'integrity-check'), and
+    # removing a row masks the old values again. The masks are recorded in corpus_info
+    # (index_masks): a corpus indexed under other masks is indexed again when opened
+    # (``Corpus._index_with_current_masks``). columnsize=0: no ranking, so no table of
+    # column sizes. The lowercase forms of each statement are kept only where they
+    # differ from the lemmas (``synth.store.forms``): ``_store_inflections`` (Python)
+    # converts the old ``forms`` column after this script.
+    8: """
+    DROP TRIGGER IF EXISTS statements_fts_delete;
+    DROP TRIGGER IF EXISTS statements_fts_update;
+    DROP TABLE IF EXISTS statements_fts;
+    CREATE VIEW statements_indexed AS
+        SELECT id, synth_mask(text) AS text, synth_mask_lemmas(lemmas) AS lemmas
+        FROM statements;
+    CREATE VIRTUAL TABLE statements_fts USING fts5(
+        text, lemmas, content='statements_indexed', content_rowid='id', columnsize=0,
+        tokenize='unicode61 remove_diacritics 0'
+    );
+    CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN
+        INSERT INTO statements_fts (statements_fts, rowid, text, lemmas)
+        VALUES ('delete', old.id, synth_mask(old.text), synth_mask_lemmas(old.lemmas));
+    END;
+    CREATE TRIGGER statements_fts_update AFTER UPDATE OF text, lemmas ON statements BEGIN
+        INSERT INTO statements_fts (statements_fts, rowid, text, lemmas)
+        VALUES ('delete', old.id, synth_mask(old.text), synth_mask_lemmas(old.lemmas));
+        INSERT INTO statements_fts (rowid, text, lemmas)
+        VALUES (new.id, synth_mask(new.text), synth_mask_lemmas(new.lemmas));
+    END;
+    CREATE TABLE corpus_info (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    ALTER TABLE statements ADD COLUMN inflections TEXT NOT NULL DEFAULT '';
+    """,
 }
+
+# The schema whose migration leaves space to give back (VACUUM) once it is done.
+_SHRINKING = 8
 
 # Statements written per executemany: large enough to be fast, small enough that a
 # session of a huge file is not held twice in memory.
@@ -245,7 +285,7 @@ RECORD_COLUMNS = (
     "prompt",
     "group",
     "lemmas",
-    "forms",
+    "inflections",  # the lowercase forms where they differ from the lemmas
 )
 
 _INSERT_STATEMENT = (
@@ -366,13 +406,45 @@ def _compact_tags(db: sqlite3.Connection) -> None:
     db.execute(_TAGS_VIEW)
 
 
+def _store_inflections(db: sqlite3.Connection) -> None:
+    """Schema 8: the whole lowercase forms of each statement into ``inflections``."""
+    rows = [
+        (inflections(str(f), str(lem)), int(i))
+        for i, f, lem in db.execute("SELECT id, forms, lemmas FROM statements")
+    ]
+    db.executemany("UPDATE statements SET inflections = ? WHERE id = ?", rows)
+    db.execute("ALTER TABLE statements DROP COLUMN forms")
+
+
+def _indexed_with_current_masks(db: sqlite3.Connection) -> bool:
+    """Whether the search index holds the statements masked as ``synth.redact`` masks now."""
+    row = db.execute("SELECT value FROM corpus_info WHERE key = 'index_masks'").fetchone()
+    return row is not None and str(row[0]) == str(INDEX_MASKS_VERSION)
+
+
+def _index_with_current_masks(db: sqlite3.Connection) -> None:
+    """Index every statement again as it is masked now (inside a transaction), unless
+    the index holds them so already."""
+    if _indexed_with_current_masks(db):
+        return
+    db.execute("INSERT INTO statements_fts (statements_fts) VALUES ('rebuild')")
+    db.execute(
+        "INSERT OR REPLACE INTO corpus_info (key, value) VALUES ('index_masks', ?)",
+        (str(INDEX_MASKS_VERSION),),
+    )
+
+
 # Steps in Python after a migration's SQL.
-_CONVERSIONS: dict[int, Callable[[sqlite3.Connection], None]] = {7: _compact_tags}
+_CONVERSIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    7: _compact_tags,
+    8: _store_inflections,
+}
 
 
 def statement_record(st: Statement) -> StatementRecord:
     """The values stored for a statement (see ``StatementRecord``)."""
-    return tuple(getattr(st, name) for name in RECORD_COLUMNS), tag_records(st.tags)
+    columns = tuple(getattr(st, name) for name in RECORD_COLUMNS[:-1])
+    return (*columns, inflections(st.forms, st.lemmas)), tag_records(st.tags)
 
 
 def content_hash(texts: Iterable[str]) -> str:
@@ -453,12 +525,19 @@ class Corpus:
             raise StoreError(
                 f"{self.path}: made by a newer synth (schema {version}); upgrade synth"
             )
+        writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        if version == SCHEMA_VERSION and not _indexed_with_current_masks(db) and writable:
+            # Indexed under other masks: indexed again (a corpus that cannot be written
+            # to is searched as it is).
+            db.close()
+            Corpus(self.path, create=False).close()
+            db = self._connect(uri, uri=True)
         if version < SCHEMA_VERSION:
             db.close()
             try:
                 Corpus(self.path, create=False).close()  # migrates
             except StoreError as exc:
-                if os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK):
+                if writable:
                     raise
                 raise StoreError(
                     f"{self.path}: made by an older synth (schema {version}) and cannot be"
@@ -474,6 +553,9 @@ class Corpus:
                 f"{self.path}: made by a newer synth (schema {version}); upgrade synth"
             )
         if version == SCHEMA_VERSION:
+            if not _indexed_with_current_masks(self.db):
+                with self.transaction() as db:
+                    _index_with_current_masks(db)
             return
         with self.transaction() as db:
             version = int(db.execute("PRAGMA user_version").fetchone()[0])
@@ -484,6 +566,16 @@ class Corpus:
                     if target in _CONVERSIONS:
                         _CONVERSIONS[target](db)
                     db.execute(f"PRAGMA user_version = {target}")
+            _index_with_current_masks(db)
+        if 0 < version < _SHRINKING:
+            self._vacuum()
+
+    def _vacuum(self) -> None:
+        """Give the space a migration freed back to the disk (the file shrinks)."""
+        # Another process may hold the corpus open (or the disk lack room for the copy
+        # VACUUM writes): the corpus is whole as it is, and later writes use the space.
+        with suppress(sqlite3.OperationalError):
+            self.db.execute("VACUUM")
 
     def close(self) -> None:
         self.db.close()
@@ -834,7 +926,7 @@ class Corpus:
                     group=r["group"],
                     position=r["position"],
                     lemmas=r["lemmas"],
-                    forms=r["forms"],
+                    forms=forms(r["inflections"], r["lemmas"]),
                     tags=tags.get(int(r["id"]), TagSet()),
                 )
             )

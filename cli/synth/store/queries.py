@@ -11,6 +11,8 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 
+from synth.store.forms import forms
+
 # The sides as a table: (session_id, side). json_each keeps it to two parameters however
 # many sessions are compared.
 _SIDES = (
@@ -123,14 +125,17 @@ def label_counts_by_session(
 
 def forms_and_lemmas_with(db: sqlite3.Connection, word: str) -> Iterator[tuple[str, str]]:
     """(forms, lemmas) of up to 20 statements whose text holds ``word``."""
+    # Forms are stored where they differ from the lemmas (synth.store.forms); the
+    # condition keeps the statements whose forms are not empty.
     rows = db.execute(
-        "SELECT st.forms, st.lemmas FROM statements_fts"
+        "SELECT st.inflections, st.lemmas FROM statements_fts"
         " JOIN statements st ON st.id = statements_fts.rowid"
-        " WHERE statements_fts MATCH ? AND st.forms != '' LIMIT 20",
+        " WHERE statements_fts MATCH ? AND (st.inflections != '' OR st.lemmas != '')"
+        " AND st.inflections != char(9) LIMIT 20",
         ('text : "' + word.replace('"', '""') + '"',),
     )
-    for forms, lemmas in rows:
-        yield str(forms), str(lemmas)
+    for stored, lemmas in rows:
+        yield forms(str(stored), str(lemmas)), str(lemmas)
 
 
 def search_statements(
