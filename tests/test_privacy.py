@@ -105,7 +105,7 @@ def test_a_corpus_indexed_before_masking_is_indexed_again_when_opened(
     corpus, _ = private
     # The index as schemas 2 to 4 kept it: the statements' own text (and without what
     # later schemas added: the examples, the tags' classifier score, compact tags, the
-    # index's masks and the forms kept where they differ from the lemmas).
+    # index's masks, the forms kept where they differ from the lemmas, and places).
     db = sqlite3.connect(corpus)
     db.executescript(
         """
@@ -116,6 +116,15 @@ def test_a_corpus_indexed_before_masking_is_indexed_again_when_opened(
         DROP TABLE corpus_info;
         ALTER TABLE statements DROP COLUMN inflections;
         ALTER TABLE statements ADD COLUMN forms TEXT NOT NULL DEFAULT '';
+        ALTER TABLE statements ADD COLUMN section TEXT;
+        ALTER TABLE statements ADD COLUMN section_shift TEXT;
+        ALTER TABLE statements ADD COLUMN prompt TEXT;
+        ALTER TABLE statements ADD COLUMN "group" TEXT;
+        UPDATE statements SET (section, section_shift, prompt, "group") = (
+            SELECT section, section_shift, prompt, "group" FROM places WHERE id = place_id
+        );
+        ALTER TABLE statements DROP COLUMN place_id;
+        DROP TABLE places;
         CREATE VIRTUAL TABLE statements_fts USING fts5(
             text, lemmas, content='statements', content_rowid='id',
             tokenize='unicode61 remove_diacritics 0'

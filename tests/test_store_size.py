@@ -1,6 +1,7 @@
 """The corpus keeps no copy of what it can read again: the search index reads the
-statements through a masked view, and the lowercase forms are stored where they differ
-from the lemmas. Older corpora are converted on open and stay consistent."""
+statements through a masked view, the lowercase forms are stored where they differ from
+the lemmas, and a section's title and prompt once per session. Older corpora are
+converted on open and stay consistent."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from synth.analysis import search
 from synth.store import Corpus
 from synth.store import corpus as store
 from synth.store.forms import forms, inflections
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "corpus" / "examples"
 
 OLD_TEXTS = (
     ("Vi samordnade hemtjänsten med vårdcentralerna.", "vi samordna hemtjänst med vårdcentral ."),
@@ -48,9 +51,9 @@ def _schema_7_corpus(path: Path) -> None:
     for position, (text, lemmas) in enumerate(OLD_TEXTS, start=1):
         db.execute(
             "INSERT INTO statements (session_id, source_id, position, text, kind, line_start,"
-            " line_end, char_start, char_end, lemmas, forms) VALUES"
-            " ('gammal', 1, ?, ?, 'bullet', 1, 1, 0, 1, ?, ?)",
-            (position, text, lemmas, _old_forms(text)),
+            " line_end, char_start, char_end, lemmas, forms, section, prompt) VALUES"
+            " ('gammal', 1, ?, ?, 'bullet', 1, 1, 0, 1, ?, ?, 'Ledning', ?)",
+            (position, text, lemmas, _old_forms(text), f"Fråga {position}?"),
         )
     db.execute(  # as schema 7's write_session indexed them
         "INSERT INTO statements_fts (rowid, text, lemmas)"
@@ -96,6 +99,10 @@ def test_a_schema_7_corpus_converted_on_open_stays_searchable_through_ingest_rep
         assert lemma("hembesöken") == "hembesök"
     assert version == store.SCHEMA_VERSION
     assert [s.forms for s in old] == [_old_forms(text) for text, _ in OLD_TEXTS]
+    assert [(s.section, s.prompt) for s in old] == [
+        ("Ledning", "Fråga 1?"),
+        ("Ledning", "Fråga 2?"),
+    ]
     _check_index(path)
 
     notes = tmp_path / "uppfoljning-2023-11-20.txt"
@@ -138,6 +145,33 @@ def test_the_search_index_keeps_no_copy_of_the_statements(run: Any, tmp_path: Pa
     assert "statements_fts_content" not in tables and "statements_fts_docsize" not in tables
     assert statement.forms == "vårdcentralerna vill samordna sina scheman ."
     assert _total(run, path, "vårdcentral") == 1
+
+
+def _places(corpus: Corpus, session_id: str) -> list[tuple[str | None, ...]]:
+    return [(s.section, s.section_shift, s.prompt, s.group) for s in corpus.statements(session_id)]
+
+
+def test_statements_keep_their_sections_through_merge_and_rename_and_go_with_their_session(
+    run: Any, tmp_path: Path
+) -> None:
+    notes = (EXAMPLES / "lgl-2024-03-14-gruppdialog.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(notes, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(notes + "\n- Ett tillägg.\n", encoding="utf-8")
+    path = tmp_path / "c.db"
+    for name in ("a", "b"):
+        done = run("ingest", tmp_path / f"{name}.txt", "--corpus", path, "--session", name)
+        assert done.exit_code == 0, done.output
+    with Corpus(path) as corpus:
+        a, b = _places(corpus, "a"), _places(corpus, "b")
+        corpus.merge_sessions("a", ["b"])
+        merged = _places(corpus, "a")
+        corpus.rename_session("a", "c")
+        renamed = _places(corpus, "c")
+        corpus.delete_session("c")
+        left = corpus.db.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+    assert any(p[0] for p in a) and any(p[1] for p in a) and any(p[2] for p in a)
+    assert merged == renamed == a + b
+    assert left == 0
 
 
 WORDS = st.text(alphabet=st.characters(blacklist_characters=" "), max_size=6)

@@ -24,7 +24,7 @@ from synth.models import DIMENSIONS, CodedStatement, Evidence, Session, Statemen
 from synth.redact import INDEX_MASKS_VERSION, index_lemmas, redact
 from synth.store.forms import forms, inflections
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 DEFAULT_CORPUS = Path("corpus") / "synth.db"
 
 _MIGRATIONS: dict[int, str] = {
@@ -222,9 +222,36 @@ _MIGRATIONS: dict[int, str] = {
     ) WITHOUT ROWID;
     ALTER TABLE statements ADD COLUMN inflections TEXT NOT NULL DEFAULT '';
     """,
+    # Where a statement stands in its notes (section, the shift its heading names, the
+    # prompt, the group) is stored once per session as a place, not on every statement:
+    # a section's title was repeated on each of its statements. Places go with their
+    # session (cascade); merge and rename move them along.
+    9: """
+    CREATE TABLE places (
+        id INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        section TEXT,
+        section_shift TEXT,
+        prompt TEXT,
+        "group" TEXT
+    );
+    CREATE INDEX places_session ON places(session_id);
+    ALTER TABLE statements ADD COLUMN place_id INTEGER;
+    INSERT INTO places (session_id, section, section_shift, prompt, "group")
+        SELECT DISTINCT session_id, section, section_shift, prompt, "group" FROM statements;
+    UPDATE statements SET place_id = (
+        SELECT p.id FROM places p WHERE p.session_id = statements.session_id
+        AND p.section IS statements.section AND p.section_shift IS statements.section_shift
+        AND p.prompt IS statements.prompt AND p."group" IS statements."group"
+    );
+    ALTER TABLE statements DROP COLUMN section;
+    ALTER TABLE statements DROP COLUMN section_shift;
+    ALTER TABLE statements DROP COLUMN prompt;
+    ALTER TABLE statements DROP COLUMN "group";
+    """,
 }
 
-# The schema whose migration leaves space to give back (VACUUM) once it is done.
+# The first schema whose migration leaves space to give back (VACUUM) once it is done.
 _SHRINKING = 8
 
 # Statements written per executemany: large enough to be fast, small enough that a
@@ -288,11 +315,14 @@ RECORD_COLUMNS = (
     "inflections",  # the lowercase forms where they differ from the lemmas
 )
 
+# The record's columns that say where the statement stands: stored as its place_id.
+_PLACE = slice(6, 10)
+_STATEMENT_COLUMNS = (*RECORD_COLUMNS[: _PLACE.start], "place_id", *RECORD_COLUMNS[_PLACE.stop :])
 _INSERT_STATEMENT = (
     "INSERT INTO statements (id, session_id, source_id, position, "
-    + ", ".join(f'"{c}"' for c in RECORD_COLUMNS)
+    + ", ".join(f'"{c}"' for c in _STATEMENT_COLUMNS)
     + ")"
-    f" VALUES ({', '.join('?' * (4 + len(RECORD_COLUMNS)))})"
+    f" VALUES ({', '.join('?' * (4 + len(_STATEMENT_COLUMNS)))})"
 )
 
 
@@ -350,6 +380,28 @@ class _TagIds:
             json.dumps(words, ensure_ascii=False) if apart else None,
             score,
         )
+
+
+class _Places:
+    """Ids of the places of one session's statements, added as they first appear."""
+
+    def __init__(self, db: sqlite3.Connection, session_id: str) -> None:
+        self.db = db
+        self.session_id = session_id
+        self.ids: dict[tuple[object, ...], int] = {}
+
+    def row(self, columns: tuple[object, ...]) -> tuple[object, ...]:
+        """The statement's columns as stored: its place (``_PLACE``) as the place's id."""
+        place = columns[_PLACE]
+        found = self.ids.get(place)
+        if found is None:
+            cur = self.db.execute(
+                'INSERT INTO places (session_id, section, section_shift, prompt, "group")'
+                " VALUES (?, ?, ?, ?, ?)",
+                (self.session_id, *place),
+            )
+            found = self.ids[place] = int(cur.lastrowid or 0)
+        return (*columns[: _PLACE.start], found, *columns[_PLACE.stop :])
 
 
 _LABELS = "SELECT id, dimension, label FROM labels"
@@ -698,11 +750,13 @@ class Corpus:
             rows: list[tuple[object, ...]] = []
             tag_rows: list[tuple[object, ...]] = []
             ids = _TagIds(db)
+            places = _Places(db, session.id)
             for source_index, item in statements:
                 count += 1
                 columns, tags = statement_record(item) if isinstance(item, Statement) else item
                 statement_id = first_id + count
-                rows.append((statement_id, session.id, source_ids[source_index], count, *columns))
+                stored = places.row(columns)
+                rows.append((statement_id, session.id, source_ids[source_index], count, *stored))
                 text = str(columns[0])
                 tag_rows.extend(ids.row(statement_id, text, tag) for tag in tags)
                 if len(rows) >= _BATCH:
@@ -806,7 +860,7 @@ class Corpus:
             # foreign keys are checked at the commit, when every row agrees again.
             db.execute("PRAGMA defer_foreign_keys = ON")
             db.execute("UPDATE sessions SET id = ? WHERE id = ?", (new, old))
-            for table in ("sources", "statements"):
+            for table in ("sources", "statements", "places"):
                 db.execute(f"UPDATE {table} SET session_id = ? WHERE session_id = ?", (new, old))
 
     def merge_sessions(self, target: str, others: list[str]) -> int:
@@ -829,6 +883,7 @@ class Corpus:
                     " WHERE session_id = ?",
                     (target, sources, other),
                 )
+                db.execute("UPDATE places SET session_id = ? WHERE session_id = ?", (target, other))
                 db.execute("DELETE FROM sessions WHERE id = ?", (other,))
             texts = [
                 str(r[0])
@@ -888,8 +943,9 @@ class Corpus:
     def statements(self, session_id: str) -> list[Statement]:
         """The statements of a session, in order, with their tags and evidence."""
         rows = self.db.execute(
-            "SELECT st.*, so.name AS source FROM statements st"
-            " JOIN sources so ON so.id = st.source_id"
+            'SELECT st.*, so.name AS source, p.section, p.section_shift, p.prompt, p."group"'
+            " FROM statements st JOIN sources so ON so.id = st.source_id"
+            " LEFT JOIN places p ON p.id = st.place_id"
             " WHERE st.session_id = ? ORDER BY st.position",
             (session_id,),
         ).fetchall()
