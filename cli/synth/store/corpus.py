@@ -191,7 +191,7 @@ _MIGRATIONS: dict[int, str] = {
     # the text from the statements when it needs it ('rebuild', 'integrity-check'), and
     # removing a row masks the old values again. The masks are recorded in corpus_info
     # (index_masks): a corpus indexed under other masks is indexed again when opened
-    # (``Corpus._index_with_current_masks``). columnsize=0: no ranking, so no table of
+    # (``_index_with_current_masks``). columnsize=0: no ranking, so no table of
     # column sizes. The lowercase forms of each statement are kept only where they
     # differ from the lemmas (``synth.store.forms``): ``_store_inflections`` (Python)
     # converts the old ``forms`` column after this script.
@@ -316,7 +316,7 @@ RECORD_COLUMNS = (
 )
 
 # The record's columns that say where the statement stands: stored as its place_id.
-_PLACE = slice(6, 10)
+_PLACE = slice(RECORD_COLUMNS.index("section"), RECORD_COLUMNS.index("group") + 1)
 _STATEMENT_COLUMNS = (*RECORD_COLUMNS[: _PLACE.start], "place_id", *RECORD_COLUMNS[_PLACE.stop :])
 _INSERT_STATEMENT = (
     "INSERT INTO statements (id, session_id, source_id, position, "
