@@ -36,8 +36,8 @@ from synth.pipeline.classifier import (
     THRESHOLDS_FILE,
     VETOES_FILE,
     Classifier,
-    is_word,
     label_name,
+    write_features,
     write_thresholds,
     write_vetoes,
 )
@@ -123,22 +123,23 @@ def shipped_splits(
     return split_statements(read_shipped(folder), families)
 
 
-def classifier_words(texts: Iterable[str]) -> list[list[str]]:
-    """The words the classifier reads for each text: the lemmas of its words, as tagging
-    reads them (the same pipeline)."""
-    from synth.pipeline import nlp as nlp_module
+def classifier_words(texts: Iterable[str], taxonomy: Taxonomy) -> list[list[str]]:
+    """What the classifier reads of each text: the lemmas of its words and the
+    pseudo-words of the taxonomy's term hits, built by the tagger as it reads them."""
+    from synth.pipeline.tagging import Tagger
 
-    nlp = nlp_module.pipeline()
-    return [[t.lemma_ for t in doc if is_word(t.text)] for doc in nlp.pipe(texts)]
+    tagger = Tagger(taxonomy)
+    return [tagger.classifier_words(text) for text in texts]
 
 
-def _docbin(statements: Sequence[CodedStatement], labels: list[str]) -> Any:
+def _docbin(statements: Sequence[CodedStatement], labels: list[str], taxonomy: Taxonomy) -> Any:
     import spacy
     from spacy.tokens import Doc, DocBin
 
     vocab = spacy.blank("sv").vocab
     docbin = DocBin(store_user_data=False)
-    for st, words in zip(statements, classifier_words(s.text for s in statements), strict=True):
+    texts = (s.text for s in statements)
+    for st, words in zip(statements, classifier_words(texts, taxonomy), strict=True):
         doc = Doc(vocab, words=words or ["_"])
         cats: dict[str, float] = {}
         for name in labels:
@@ -207,8 +208,8 @@ def train_classifier(
     _register_logger()
     with tempfile.TemporaryDirectory(prefix="synth-train-") as tmp:
         work = Path(tmp)
-        _docbin(train, labels).to_disk(work / "train.spacy")
-        _docbin(dev, labels).to_disk(work / "dev.spacy")
+        _docbin(train, labels, taxonomy).to_disk(work / "train.spacy")
+        _docbin(dev, labels, taxonomy).to_disk(work / "dev.spacy")
         cfg = spacy.util.load_config(
             config_path,
             overrides={
@@ -246,6 +247,7 @@ def train_classifier(
             shutil.rmtree(staging)
         shutil.copytree(best, staging)
         _forget_training_paths(staging)
+        write_features(staging)
         if decision_from is not None:
             for name in (THRESHOLDS_FILE, VETOES_FILE):
                 shutil.copyfile(decision_from / name, staging / name)
@@ -316,7 +318,7 @@ def _decisions(
         coded=numpy.zeros(shape, dtype=bool),
         by_terms=numpy.zeros(shape, dtype=bool),
         addable=numpy.zeros(shape, dtype=bool),
-        scores=classifier.score_lemmas(classifier_words(st.text for st in statements)),
+        scores=classifier.score_lemmas(classifier_words((st.text for st in statements), taxonomy)),
     )
     for i, (st, tagset) in enumerate(zip(statements, tags, strict=True)):
         for j, (dim, label) in enumerate(labels):

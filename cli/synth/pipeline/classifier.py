@@ -30,6 +30,9 @@ THRESHOLDS_FILE = "thresholds.json"
 VETOES_FILE = "vetoes.json"
 # Words shown as the evidence of a model tag.
 TOP_WORDS = 3
+# A model trained with the taxonomy's term hits as features (see ``term_features``) says so
+# in this file; a model without it reads words only.
+FEATURES_FILE = "features.json"
 
 
 def label_name(dimension: str, label: str) -> str:
@@ -40,6 +43,21 @@ def label_name(dimension: str, label: str) -> str:
 def split_label(name: str) -> tuple[str, str]:
     dimension, _, label = name.partition("/")
     return dimension, label
+
+
+def term_features(labels: Iterable[tuple[str, str]]) -> list[str]:
+    """The pseudo-words a statement's term tags add to its words for the classifier, one
+    per (dimension, label) the terms give (``⟨term:dimension/label⟩``; a term whose
+    exclude matched gives none). Training and tagging build them alike: the model learns
+    when a term's word is meant in its context, and leans on the terms for recall.
+    (Pseudo-words for the excludes' hits as well were measured: more recall, less
+    precision on the dev families.)"""
+    return [f"⟨term:{label_name(d, lab)}⟩" for d, lab in labels]
+
+
+def write_features(path: Path) -> None:
+    """Mark a model folder as trained with the term features."""
+    (path / FEATURES_FILE).write_text(json.dumps({"terms": True}) + "\n", encoding="utf-8")
 
 
 # Function words are read like any word (measured: leaving them out did not score better on
@@ -163,6 +181,7 @@ class Classifier:
         # One row of label weights per lemma seen; row 0 is all zeros (no words).
         self._rows: dict[str, int] = {}
         self._weights = numpy.zeros((1, 0), dtype=numpy.float32)
+        self._term_features = False
 
     def __reduce__(self) -> tuple[Any, tuple[Path]]:
         # Worker processes get the folder and load the model themselves.
@@ -205,6 +224,10 @@ class Classifier:
         self._labels = [split_label(name) for name in pipe.labels]
         self._bias = numpy.asarray(sparse.get_param("b"), dtype=numpy.float32).copy()
         self._weights = numpy.zeros((1, len(self._labels)), dtype=numpy.float32)
+        features = self.path / FEATURES_FILE
+        self._term_features = features.exists() and bool(
+            json.loads(features.read_text(encoding="utf-8")).get("terms")
+        )
         self._loaded = True
         self.set_thresholds(read_thresholds(self.path))
         self.set_vetoes(read_vetoes(self.path))
@@ -214,6 +237,12 @@ class Classifier:
         """(dimension, label) of each output, in the model's order."""
         self._load()
         return self._labels
+
+    @property
+    def reads_terms(self) -> bool:
+        """Whether the model was trained with the term features (``term_features``)."""
+        self._load()
+        return self._term_features
 
     @property
     def thresholds(self) -> numpy.ndarray[Any, Any]:

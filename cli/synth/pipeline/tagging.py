@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from synth.models import DIMENSIONS, Evidence, TagSet
-from synth.pipeline.classifier import FUNCTION_WORDS, TOP_WORDS, Classifier
+from synth.pipeline.classifier import FUNCTION_WORDS, TOP_WORDS, Classifier, term_features
 from synth.taxonomy import Label, Taxonomy, Term
 
 if TYPE_CHECKING:
@@ -380,8 +380,9 @@ class Tagger:
     def _term_tags(
         self, tokens: Tokens, spans: Sequence[tuple[int, int]]
     ) -> tuple[list[TagSet], list[set[tuple[str, str]]]]:
-        """The terms' tags of each span, and the labels whose excludes matched in it."""
-        if not self.terms:
+        """The terms' tags of each span, and the labels whose excludes matched in it
+        (with ``terms=False``, only when the classifier reads them as features)."""
+        if not self.terms and not (self.classifier is not None and self.classifier.reads_terms):
             return [TagSet() for _ in spans], [set() for _ in spans]
         types = tokens.types
         # Most words neither hit a term nor may start a phrase: only the others are read.
@@ -434,7 +435,18 @@ class Tagger:
             unread.clear()
         # A statement's rows are those of its words (row 0: not a word), in text order.
         rows = [[r for w in tokens.types[s:e] if (r := w.row)] for tokens, (s, e) in items]
-        probabilities = classifier.scores(rows)
+        scored = rows
+        if classifier.reads_terms:
+            # The terms' tags (before any veto) are features too: the rows of their
+            # pseudo-words follow the words'.
+            scored = [
+                words if tags.is_empty() else words + classifier.rows(term_features(tags.pairs()))
+                for words, tags in zip(rows, results, strict=True)
+            ]
+            if not self.terms:
+                results[:] = [TagSet() for _ in results]
+                excluded[:] = [set() for _ in excluded]
+        probabilities = classifier.scores(scored)
         self._veto_term_tags(probabilities, results)
         above = probabilities >= classifier.thresholds
         labels = classifier.labels
@@ -455,6 +467,17 @@ class Tagger:
             tags.evidence.extend(
                 self._model_evidence(tokens, span_start, positions, rows[k], dim, label, j)
             )
+
+    def classifier_words(self, text: str) -> list[str]:
+        """What the classifier reads of a text tagged as one statement: the lemmas of its
+        words, then the pseudo-words of the terms' tags (``term_features``). Training
+        builds its docs with this, so they are what tagging scores."""
+        tokens = self.split(text)
+        words = [w.lemma for w in tokens.types if w.is_word]
+        if not tokens.types or not self.terms:
+            return words
+        (tags,), _ = self._term_tags(tokens, [(0, len(tokens.types))])
+        return words + term_features(tags.pairs())
 
     def _veto_term_tags(
         self, probabilities: numpy.ndarray[Any, Any], results: list[TagSet]
