@@ -28,6 +28,7 @@ def test_scores_are_those_of_spacys_own_textcat(shipped: Classifier) -> None:
         ["ingen", "lyssna", "på", "vad", "jag", "säga"],
         ["jag", "vilja", "inte", "behöva", "berätta", "allt", "igen"],
         ["parkering", "kosta", "tjugo", "krona"],
+        ["fler", "och", "bra", "SIP", "⟨term:shifts/samordning⟩", "⟨term:concepts/samordning⟩"],
     ]
     nlp = spacy.load(shipped.path)
     names = nlp.get_pipe("textcat_multilabel").labels  # type: ignore[attr-defined]
@@ -35,6 +36,72 @@ def test_scores_are_those_of_spacys_own_textcat(shipped: Classifier) -> None:
     expected = [[doc.cats[n] for n in names] for doc in docs]
     got = shipped.score_lemmas(statements)
     assert abs(got - expected).max() < 1e-5
+
+
+def _scored_rows(tagger: Tagger, items: list[tuple[str, list[tuple[int, int]]]]) -> list[Any]:
+    """The weight rows the tagger scores for each span of each text."""
+    assert tagger.classifier is not None
+    classifier = tagger.classifier
+    seen: list[Any] = []
+    score = classifier.scores
+
+    def spy(rows: Any) -> Any:
+        seen.extend(list(r) for r in rows)
+        return score(rows)
+
+    classifier.scores = spy  # type: ignore[method-assign]
+    try:
+        tagger.tag_many([(tagger.split(text), spans) for text, spans in items])
+    finally:
+        del classifier.scores
+    return seen
+
+
+@pytest.mark.parametrize("terms", [True, False])
+def test_the_tagger_scores_the_words_and_term_features_training_builds(
+    taxonomy: Taxonomy, terms: bool
+) -> None:
+    from synth.training import classifier_words
+
+    classifier = Classifier(resources.packaged("training/model"))
+    assert classifier.reads_terms
+    first, second = "Fler och bättre SIP.", "Samordnaren ringer upp dig."
+    paragraph = f"{first} {second}"
+    n_first = len(Tagger(taxonomy).split(first).types)
+    n_all = len(Tagger(taxonomy).split(paragraph).types)
+    texts = [
+        "Ingen lyssnar på vad jag säger.",  # no term
+        "Kommunen och regionen har respektive ansvar för hemsjukvården.",  # an exclude
+        first,
+        second,
+    ]
+    tagger = Tagger(taxonomy, classifier=classifier, terms=terms)
+    got = _scored_rows(tagger, [(t, [(0, len(tagger.split(t).types))]) for t in texts])
+    # one text of two statements (as ingest tags a paragraph): each span on its own
+    got += _scored_rows(tagger, [(paragraph, [(0, n_first), (n_first, n_all)])])
+    built = classifier_words([*texts, first, second], taxonomy)
+    assert any("⟨term:shifts/samordning⟩" in words for words in built)
+    assert got == [classifier.rows(words) for words in built]
+
+
+def test_a_model_trained_on_words_alone_is_read_without_term_features(
+    taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    import shutil
+
+    from synth.pipeline.classifier import FEATURES_FILE
+
+    model = tmp_path / "model"
+    shutil.copytree(resources.packaged("training/model"), model)
+    (model / FEATURES_FILE).unlink()
+    classifier = Classifier(model)
+    assert not classifier.reads_terms
+    text = "Fler och bättre SIP"
+    tagger = Tagger(taxonomy, classifier=classifier)
+    (rows,) = _scored_rows(tagger, [(text, [(0, 4)])])
+    words = [w.lemma for w in tagger.split(text).types]
+    assert "samordning" in tagger.tag_text(text).shifts  # a term hit, yet no feature for it
+    assert rows == classifier.rows(words)
 
 
 def test_every_label_of_the_taxonomy_has_a_threshold(

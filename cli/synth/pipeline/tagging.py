@@ -208,6 +208,8 @@ class Tagger:
         self._chunks: dict[str, _Chunk] = {}
         # Word types whose classifier row is not read yet (read a batch at a time).
         self._unread: list[WordType] = []
+        # The classifier's rows of the term features of each set of term tags.
+        self._features: dict[tuple[tuple[str, ...], ...], list[int]] = {}
 
     def _phrase(self, label: Label, term: Term, exclude: bool) -> _Phrase:
         """A phrase term's words, and the lemmas each may have: as lemmatized, or as written.
@@ -440,7 +442,7 @@ class Tagger:
             # The terms' tags (before any veto) are features too: the rows of their
             # pseudo-words follow the words'.
             scored = [
-                words if tags.is_empty() else words + classifier.rows(term_features(tags.pairs()))
+                words if tags.is_empty() else words + self._feature_rows(tags)
                 for words, tags in zip(rows, results, strict=True)
             ]
             if not self.terms:
@@ -467,6 +469,16 @@ class Tagger:
             tags.evidence.extend(
                 self._model_evidence(tokens, span_start, positions, rows[k], dim, label, j)
             )
+
+    def _feature_rows(self, tags: TagSet) -> list[int]:
+        """The classifier's rows of the pseudo-words of a statement's term tags (cached
+        by the labels: few sets of labels recur)."""
+        key = (tuple(tags.shifts), tuple(tags.concepts), tuple(tags.factors))
+        rows = self._features.get(key)
+        if rows is None:
+            assert self.classifier is not None
+            rows = self._features[key] = self.classifier.rows(term_features(tags.pairs()))
+        return rows
 
     def classifier_words(self, text: str) -> list[str]:
         """What the classifier reads of a text tagged as one statement: the lemmas of its
