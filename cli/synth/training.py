@@ -1,7 +1,8 @@
 """Training the classifier: coded statements in, a spaCy pipeline with per-label thresholds out.
 
-The statements become docs whose words are their lemmas (as the tagger reads them), one
-category per taxonomy label (``dimension/label``; a dimension a statement does not code is
+The statements become docs whose words are their lemmas followed by a pseudo-word per
+label the taxonomy's terms give them (``Tagger.classifier_words``: as tagging reads them),
+one category per taxonomy label (``dimension/label``; a dimension a statement does not code is
 left missing, not negative). spaCy trains the ``textcat_multilabel`` from
 ``training/textcat.cfg`` with its own initialisation and training loop (``spacy train``);
 the checkpoint that scores best on the dev statements is kept. Each label then gets the

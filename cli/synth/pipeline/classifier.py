@@ -2,11 +2,12 @@
 
 The model is spaCy's bag of words (``TextCatBOW``, unigrams) trained by ``spacy train``
 (``training/textcat.cfg``) on docs whose words are the statements' lemmas, so "lyssnar",
-"lyssnade" and "lyssna" share one feature. Such a model is linear: the score of a label is
-``sigmoid(bias + sum of the weights of the statement's lemmas)``. The weights are read
-once per lemma from the component's own predict on one-word docs, all new lemmas of a
-batch in one call, and a statement then costs a sum over its words (no Doc is built per
-statement); the same weights name the words that weighed most for a label.
+"lyssnade" and "lyssna" share one feature, and a pseudo-word per label the taxonomy's
+terms give the statement (``term_features``). Such a model is linear: the score of a
+label is ``sigmoid(bias + sum of the weights of the statement's features)``. The weights
+are read once per feature from the component's own predict on one-word docs, all new ones
+of a batch in one call, and a statement then costs a sum over its features (no Doc is
+built per statement); the same weights name the words that weighed most for a label.
 
 The pipeline is loaded on first use, so commands that do not tag never load it.
 """
