@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from synth.models import Evidence, Session, Statement, TagSet
 from synth.store import Corpus
@@ -106,3 +107,47 @@ def test_retagging_replaces_the_compact_tags(tmp_path: Path) -> None:
         corpus.replace_tags("s", [(statement_id, tags)])
         (back,) = corpus.statements("s")
     assert back.tags.concepts == ["samordning"] and back.tags.evidence == tags.evidence
+
+
+def _schema_7_corpus(path: Path, text: str) -> None:
+    """A corpus as schema 7 kept it: each source's text whole in ``sources.text``."""
+    db = Corpus._connect(path)
+    for version in range(1, 8):
+        for sql in store._statements(store._MIGRATIONS[version]):
+            db.execute(sql)
+    db.execute("DROP TABLE tags")
+    db.execute(store._TAGS_VIEW)
+    db.execute("PRAGMA user_version = 7")
+    db.execute(
+        "INSERT INTO sessions VALUES ('s', 'T', NULL, 'other', ?, 'now')",
+        (store.content_hash([text]),),
+    )
+    db.execute("INSERT INTO sources VALUES (1, 's', 0, 'n.txt', '/n.txt', 'x', ?)", (text,))
+    db.close()
+
+
+def test_a_schema_7_corpus_keeps_its_source_texts_and_takes_new_notes(
+    run: Any, tmp_path: Path
+) -> None:
+    path = tmp_path / "old.db"
+    # Over two pieces, with characters of two and three bytes in UTF-8.
+    text = ("Fler SIP på vårdcentralen – och tidiga insatser.\n" * 45_000)[:2_100_000]
+    _schema_7_corpus(path, text)
+    notes = tmp_path / "ny.md"
+    notes.write_text("# Möte\n\n- Fler hälsosamtal på vårdcentralen\n", encoding="utf-8")
+    with Corpus(path) as corpus:
+        assert corpus.db.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+        assert corpus.sources("s") == [("n.txt", "/n.txt", text)]
+        pieces = corpus.db.execute("SELECT COUNT(*) FROM source_pieces").fetchone()[0]
+        assert pieces == 3
+        # Stored compressed: well under the text's size.
+        stored = corpus.db.execute("SELECT SUM(LENGTH(text)) FROM source_pieces").fetchone()[0]
+        assert stored < len(text.encode("utf-8")) / 3
+    result = run("ingest", notes, "--corpus", path)
+    assert result.exit_code == 0, result.output
+    with Corpus(path) as corpus:
+        assert sorted(s.id for s in corpus.sessions()) == ["ny", "s"]
+        assert corpus.sources("ny")[0][2] == "# Möte\n\n- Fler hälsosamtal på vårdcentralen\n"
+        assert corpus.sources("s")[0][2] == text
+        # The same notes are still recognised by their hash.
+        assert corpus.session_by_hash(store.content_hash([text])) == "s"

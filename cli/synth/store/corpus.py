@@ -14,6 +14,7 @@ import re
 import sqlite3
 import unicodedata
 import urllib.parse
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ from synth.models import DIMENSIONS, CodedStatement, Evidence, Session, Statemen
 from synth.redact import INDEX_MASKS_VERSION, index_lemmas, redact
 from synth.store.forms import forms, inflections
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 DEFAULT_CORPUS = Path("corpus") / "synth.db"
 
 _MIGRATIONS: dict[int, str] = {
@@ -249,10 +250,23 @@ _MIGRATIONS: dict[int, str] = {
     ALTER TABLE statements DROP COLUMN prompt;
     ALTER TABLE statements DROP COLUMN "group";
     """,
+    # A source's text in pieces of a million characters, each compressed (zlib level 1: a
+    # third of the size), so that a large file is stored and read back a piece at a time
+    # instead of as one value held whole in memory. Offsets stay character offsets into
+    # the whole text. ``_text_in_pieces`` (Python) moves the texts of schema 9 after this.
+    10: """
+    CREATE TABLE IF NOT EXISTS source_pieces (
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text BLOB NOT NULL,
+        PRIMARY KEY (source_id, position)
+    );
+    """,
 }
 
-# The first schema whose migration leaves space to give back (VACUUM) once it is done.
-_SHRINKING = 8
+# The latest schema whose migration leaves space to give back (VACUUM) once it is done
+# (8 and 9 slimmed the statements, 10 compressed the sources): an older corpus gets it.
+_SHRINKING = 10
 
 # Statements written per executemany: large enough to be fast, small enough that a
 # session of a huge file is not held twice in memory.
@@ -300,6 +314,8 @@ def _statements(script: str) -> Iterator[str]:
 # classifier's score (None: the taxonomy's terms gave the tag).
 TagRecord = tuple[str, str, tuple[tuple[str, int, int, str], ...], float | None]
 StatementRecord = tuple[tuple[object, ...], list[TagRecord]]
+# A source's text as stored: whole, or as consecutive parts of it.
+SourceText = str | Iterable[str]
 RECORD_COLUMNS = (
     "text",
     "kind",
@@ -486,10 +502,62 @@ def _index_with_current_masks(db: sqlite3.Connection) -> None:
     )
 
 
+# Characters of source text per stored piece.
+PIECE_CHARS = 1_000_000
+
+
+def text_pieces(parts: Iterable[str], size: int = PIECE_CHARS) -> Iterator[str]:
+    """The text of ``parts`` (consecutive stretches of one text, of any lengths) cut
+    again into pieces of ``size`` characters, the last one shorter."""
+    held: list[str] = []
+    length = 0
+    for part in parts:
+        while part:
+            take = part[: size - length]
+            part = part[len(take) :]
+            held.append(take)
+            length += len(take)
+            if length == size:
+                yield "".join(held)
+                held, length = [], 0
+    if held:
+        yield "".join(held)
+
+
+def _pack(piece: str) -> bytes:
+    return zlib.compress(piece.encode("utf-8"), 1)
+
+
+def _unpack(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8")
+
+
+def _insert_text(db: sqlite3.Connection, source_id: int, text: SourceText) -> None:
+    """Store a source's text in compressed pieces (``text`` whole or as parts)."""
+    parts = [text] if isinstance(text, str) else text
+    db.executemany(
+        "INSERT INTO source_pieces (source_id, position, text) VALUES (?, ?, ?)",
+        ((source_id, n, _pack(piece)) for n, piece in enumerate(text_pieces(parts))),
+    )
+
+
+def _text_in_pieces(db: sqlite3.Connection) -> None:
+    """Schema 10: the texts of schema 9 (``sources.text``) into ``source_pieces``."""
+    columns = {str(r[1]) for r in db.execute("PRAGMA table_info(sources)")}
+    if "text" not in columns:
+        return  # converted already
+    ids = [int(r[0]) for r in db.execute("SELECT id FROM sources ORDER BY id")]
+    for source_id in ids:
+        (text,) = db.execute("SELECT text FROM sources WHERE id = ?", (source_id,)).fetchone()
+        _insert_text(db, source_id, str(text))
+    db.execute("ALTER TABLE sources DROP COLUMN text")
+
+
 # Steps in Python after a migration's SQL.
 _CONVERSIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     7: _compact_tags,
     8: _store_inflections,
+    10: _text_in_pieces,
 }
 
 
@@ -501,9 +569,22 @@ def statement_record(st: Statement) -> StatementRecord:
 
 def content_hash(texts: Iterable[str]) -> str:
     """The hash that recognises notes stored before: of the source texts, in order."""
+    return digests_hash(hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts)
+
+
+def _text_digest(parts: Iterable[str]) -> str:
+    """The sha256 (hex) of a text's UTF-8 bytes, from its consecutive parts."""
     h = hashlib.sha256()
-    for t in texts:
-        h.update(hashlib.sha256(t.encode("utf-8")).digest())
+    for part in parts:
+        h.update(part.encode("utf-8"))
+    return h.hexdigest()
+
+
+def digests_hash(digests: Iterable[str]) -> str:
+    """``content_hash`` from the sha256 (hex) of each source text, in order."""
+    h = hashlib.sha256()
+    for digest in digests:
+        h.update(bytes.fromhex(digest))
     return h.hexdigest()
 
 
@@ -706,13 +787,14 @@ class Corpus:
         self,
         session: Session,
         content_hash: str,
-        sources: list[tuple[str, str, str, str]],
+        sources: list[tuple[str, str, str, SourceText]],
         statements: Iterable[tuple[int, Statement | StatementRecord]],
         boilerplate: Iterable[str] = (),
         replace: bool = False,
         unique_content: bool = False,
     ) -> int:
-        """Store a session atomically. ``sources`` are (name, path, sha256, text);
+        """Store a session atomically. ``sources`` are (name, path, sha256, text), the text
+        whole or as consecutive parts (read within the transaction, a part at a time);
         ``statements`` are (source index, statement or its ``statement_record``), in
         order. Returns the statement count.
 
@@ -738,11 +820,12 @@ class Corpus:
             source_ids: list[int] = []
             for pos, (name, path, sha, text) in enumerate(sources):
                 cur = db.execute(
-                    "INSERT INTO sources (session_id, position, name, path, sha256, text)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    (session.id, pos, name, path, sha, text),
+                    "INSERT INTO sources (session_id, position, name, path, sha256)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (session.id, pos, name, path, sha),
                 )
                 source_ids.append(int(cur.lastrowid or 0))
+                _insert_text(db, source_ids[-1], text)
             # Rows go in with executemany, a batch at a time, under ids counted on from the
             # largest one: one INSERT per statement was a quarter of the ingest time
             # (cProfile), and the write lock held since BEGIN IMMEDIATE keeps the ids free.
@@ -885,14 +968,15 @@ class Corpus:
                 )
                 db.execute("UPDATE places SET session_id = ? WHERE session_id = ?", (target, other))
                 db.execute("DELETE FROM sessions WHERE id = ?", (other,))
-            texts = [
-                str(r[0])
+            ids = [
+                int(r[0])
                 for r in db.execute(
-                    "SELECT text FROM sources WHERE session_id = ? ORDER BY position", (target,)
+                    "SELECT id FROM sources WHERE session_id = ? ORDER BY position", (target,)
                 )
             ]
+            digests = [_text_digest(self.source_text(i)) for i in ids]
             db.execute(
-                "UPDATE sessions SET content_hash = ? WHERE id = ?", (content_hash(texts), target)
+                "UPDATE sessions SET content_hash = ? WHERE id = ?", (digests_hash(digests), target)
             )
         return self.session(target).statement_count
 
@@ -999,10 +1083,15 @@ class Corpus:
 
     def sources(self, session_id: str) -> list[tuple[str, str, str]]:
         """(name, path, text) of each source of a session, in order."""
-        return [
-            (str(r[0]), str(r[1]), str(r[2]))
-            for r in self.db.execute(
-                "SELECT name, path, text FROM sources WHERE session_id = ? ORDER BY position",
-                (session_id,),
-            )
-        ]
+        rows = self.db.execute(
+            "SELECT id, name, path FROM sources WHERE session_id = ? ORDER BY position",
+            (session_id,),
+        ).fetchall()
+        return [(str(r[1]), str(r[2]), "".join(self.source_text(int(r[0])))) for r in rows]
+
+    def source_text(self, source_id: int) -> Iterator[str]:
+        """The text of a stored source, a piece (a million characters) at a time."""
+        for (data,) in self.db.execute(
+            "SELECT text FROM source_pieces WHERE source_id = ? ORDER BY position", (source_id,)
+        ):
+            yield _unpack(data)
