@@ -97,6 +97,29 @@ def write_corpus(
     return files, written
 
 
+def write_large_file(path: Path, pool: Pool, megabytes: float, seed: int = 7) -> int:
+    """Write one notes file of about ``megabytes`` MB (UTF-8) from shuffled paragraphs of
+    the pool, a paragraph at a time; returns the number of words written."""
+    rng = random.Random(seed)
+    target = int(megabytes * 1024 * 1024)
+    written = words = 0
+    order: list[str] = []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as file:
+        title = f"{rng.choice(MEETINGS)} {rng.choice(PLACES)} 2024-03-14\n\n"
+        file.write(title)
+        written += len(title.encode("utf-8"))
+        while written < target:
+            if not order:
+                order = list(pool.paragraphs)
+                rng.shuffle(order)
+            block = order.pop() + "\n\n"
+            file.write(block)
+            written += len(block.encode("utf-8"))
+            words += len(block.split())
+    return words
+
+
 def texts(pool: Pool, words: int, seed: int = 7) -> list[str]:
     """Paragraphs of about ``words`` words in all, for tagging a list of texts."""
     return paragraphs(pool, words, random.Random(seed))

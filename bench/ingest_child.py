@@ -6,7 +6,8 @@ The tagger is built before the clock starts: start-up is measured on its own. Wi
 tokenizer over their text instead (built before the clock starts too): the floor the
 ingest is measured against.
 
-    python bench/ingest_child.py NOTES_DIR CORPUS_DB [--jobs N] [--profile] [--floor]
+    python bench/ingest_child.py NOTES_DIR CORPUS_DB [--jobs N] [--max-size MB] [--profile]
+        [--floor]
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def main() -> None:
     parser.add_argument("notes", type=Path)
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--max-size", type=float, default=50.0, help="as synth ingest (MB)")
     parser.add_argument("--profile", action="store_true", help="cProfile the ingest (stderr)")
     parser.add_argument("--floor", action="store_true", help="read and tokenize only")
     args = parser.parse_args()
@@ -64,7 +66,8 @@ def main() -> None:
         start = time.perf_counter()
         if profile:
             profile.enable()
-        report = ingest([args.notes], db, tagger, jobs=args.jobs)
+        max_bytes = int(args.max_size * 1024 * 1024)
+        report = ingest([args.notes], db, tagger, jobs=args.jobs, max_bytes=max_bytes)
         if profile:
             profile.disable()
         seconds = time.perf_counter() - start

@@ -289,11 +289,17 @@ def measure_tag_processes(inputs: dict[str, list[str]], sizes: Sizes, work: Path
 
 
 def run_ingest(
-    notes: Path, db: Path, jobs: int = 1, profile: bool = False, floor: bool = False
+    notes: Path,
+    db: Path,
+    jobs: int = 1,
+    profile: bool = False,
+    floor: bool = False,
+    max_mb: float = 50.0,
 ) -> dict[str, object]:
     """Ingest a folder in a fresh process (or, with ``floor``, read and tokenize it); its
     timing, peak memory (VmHWM of the process) and peak summed PSS of its process tree."""
     args = [sys.executable, str(CHILD), str(notes), str(db), "--jobs", str(jobs)]
+    args += ["--max-size", str(max_mb)]
     if profile:
         args.append("--profile")
     if floor:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import collections
 import functools
-import hashlib
 import itertools
 import os
 import pickle
@@ -21,13 +20,13 @@ from synth.errors import InputError, StoreError, SynthError
 from synth.models import KINDS, Heading, Session
 from synth.pipeline import parsing, reading
 from synth.pipeline.classifier import Classifier
-from synth.pipeline.statements import ParsedSource, parse_source
+from synth.pipeline.statements import ParsedSource, parse_notes, parse_source
 from synth.pipeline.tagging import Tagger
 from synth.redact import redact
 from synth.store import (
     Corpus,
     StatementRecord,
-    content_hash,
+    digests_hash,
     slugify,
     statement_record,
     valid_session_id,
@@ -262,7 +261,7 @@ def ingest(
 
 def _misses_boilerplate(source: ParsedSource, known: set[str]) -> bool:
     """True when lines of the source are page furniture by ``known`` but were kept."""
-    removed, _ = parsing.find_boilerplate(source.text.split("\n"), known)
+    removed, _ = parsing.find_boilerplate("".join(source.parts()).split("\n"), known)
     removed_before = {n - 1 for a, b in source.boilerplate for n in range(a, b + 1)}
     return not removed <= removed_before
 
@@ -279,9 +278,14 @@ def read_and_parse(
     lazy: bool = False,
 ) -> ParsedSource:
     """Read one notes file and parse it into tagged statements; raises ``InputError``.
-    With ``lazy`` a large file's statements are left to be tagged as they are taken."""
-    text = reading.read_notes(path, max_bytes=max_bytes)
-    source = parse_source(text, path.name, tagger, known, lazy=lazy and len(text) > LAZY_CHARS)
+    With ``lazy`` a large file's statements are left to be tagged as they are taken; a
+    large plain-text file is then read a part at a time (``reading.TextInParts``)."""
+    if lazy and reading.read_in_parts(path):
+        notes = reading.open_plain(path, max_bytes=max_bytes)
+        source = parse_notes(notes, path.name, tagger, known)
+    else:
+        text = reading.read_notes(path, max_bytes=max_bytes)
+        source = parse_source(text, path.name, tagger, known, lazy=lazy and len(text) > LAZY_CHARS)
     # The resolved path identifies the session's source for --replace.
     source.path = str(path.resolve())
     source.known_keys = len(known)
@@ -323,18 +327,26 @@ def _parse_files(
         # A few files ahead of the one being stored, so that parsed files waiting to be
         # stored never pile up in memory.
         ahead = 2 * jobs
-        pending: collections.deque[Future[ParsedSource]] = collections.deque()
+        pending: collections.deque[Callable[[], ParsedSource]] = collections.deque()
+        futures: list[Future[ParsedSource]] = []
+
+        def start(path: Path) -> Callable[[], ParsedSource]:
+            if reading.read_in_parts(path):
+                # Read a part at a time here when its turn comes: a worker would send
+                # all of its statements back at once.
+                return functools.partial(read_and_parse, path, tagger, known, max_bytes, lazy=True)
+            futures.append(pool.submit(_worker_parse, path, frozenset(known), max_bytes))
+            return futures[-1].result
+
         queue = iter(files)
         try:
-            for path in itertools.islice(queue, ahead):
-                pending.append(pool.submit(_worker_parse, path, frozenset(known), max_bytes))
+            pending.extend(start(path) for path in itertools.islice(queue, ahead))
             while pending:
-                future = pending.popleft()
-                for path in itertools.islice(queue, 1):
-                    pending.append(pool.submit(_worker_parse, path, frozenset(known), max_bytes))
-                yield future.result
+                result = pending.popleft()
+                pending.extend(start(path) for path in itertools.islice(queue, 1))
+                yield result
         finally:
-            for future in pending:
+            for future in futures:
                 future.cancel()
 
 
@@ -422,7 +434,7 @@ def _store_group_once(
     force_copy: bool,
 ) -> IngestResult:
     first = group[0]
-    the_hash = content_hash([p.text for p in group])
+    the_hash = digests_hash(p.sha256 for p in group)
     existing = corpus.session_by_hash(the_hash)
     if existing is not None and not replace and not force_copy:
         stored = corpus.session(existing)
@@ -437,9 +449,15 @@ def _store_group_once(
             "unchanged",
             not_stored_as=session_id if session_id not in (None, existing) else None,
         )
+    for p in group:
+        if p.pending is not None:
+            # Tagged now, outside the write lock, into a temporary file; memory holds a
+            # batch at a time and other ingests are not kept waiting while it is tagged.
+            # A file read in parts knows its title, date and headings after this.
+            p.records, p.pending = _spool(_records(p)), None
     the_title = title or first.title or Path(first.name).stem
-    the_date = date or find_date(first.date_text or "", first.name, the_title, first.text[:500])
-    the_kind = kind or guess_kind(first.name, first.text, first.headings)
+    the_date = date or find_date(first.date_text or "", first.name, the_title, first.head)
+    the_kind = kind or guess_kind(first.name, first.head, first.headings)
     # A session is known by the file it came from (and by its content), never by its
     # file name alone: notes.txt in two folders are two sessions.
     from_source = corpus.session_by_source(first.path) if replace and len(group) == 1 else None
@@ -454,11 +472,6 @@ def _store_group_once(
         base = slugify(redact(Path(first.name).stem)) or "session"
         sid = corpus.unique_session_id(base)
     is_replacement = replace and corpus.session_exists(sid)
-    for p in group:
-        if p.pending is not None:
-            # Tagged now, outside the write lock, into a temporary file; memory holds a
-            # batch at a time and other ingests are not kept waiting while it is tagged.
-            p.records, p.pending = _spool(_records(p)), None
     session = Session(sid, the_title, the_date, the_kind, [p.name for p in group])
     tagged = 0
 
@@ -472,15 +485,13 @@ def _store_group_once(
     n = corpus.write_session(
         session,
         the_hash,
-        [(p.name, p.path, hashlib.sha256(p.text.encode()).hexdigest(), p.text) for p in group],
+        [(p.name, p.path, p.sha256, p.parts()) for p in group],
         records(),
         boilerplate=set().union(*(p.boilerplate_keys for p in group)),
         replace=replace,
         unique_content=not (replace or force_copy),
     )
-    day_month = (
-        None if the_date else find_day_month(first.date_text or "", the_title, first.text[:500])
-    )
+    day_month = None if the_date else find_day_month(first.date_text or "", the_title, first.head)
     return IngestResult(
         sid,
         the_title,

@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import functools
 import re
+from array import array
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from synth.models import BlockKind, Heading, HeadingRole
 
@@ -192,9 +196,12 @@ class Block:
 
 @dataclass
 class Segmentation:
-    """The parser's result before sentence splitting."""
+    """The parser's result before sentence splitting.
 
-    blocks: list[Block]
+    From ``segment_lines`` the blocks come as they are taken, and ``headings``, ``title``
+    and ``date_text`` are complete once they all have been."""
+
+    blocks: Iterable[Block]
     headings: list[Heading]
     boilerplate: list[tuple[int, int]]
     boilerplate_keys: set[str]
@@ -203,16 +210,23 @@ class Segmentation:
 
 
 ShiftClassifier = Callable[[str], str | None]
+# The lines of a text ("\n" split), afresh at each call: the parser reads them three times.
+LineSource = Callable[[], Iterable[str]]
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
-    """(offset, line) for every line of the text."""
-    out: list[tuple[int, str]] = []
-    pos = 0
-    for line in text.split("\n"):
-        out.append((pos, line))
-        pos += len(line) + 1
-    return out
+def split_lines(parts: Iterable[str]) -> Iterator[str]:
+    """The lines of a text given as consecutive parts, as ``"".join(parts).split("\n")``."""
+    held: list[str] = []
+    for part in parts:
+        if "\n" not in part:
+            held.append(part)
+            continue
+        lines = part.split("\n")
+        held.append(lines[0])
+        yield "".join(held)
+        yield from lines[1:-1]
+        held = [lines[-1]]
+    yield "".join(held)
 
 
 def boilerplate_key(line: str) -> str:
@@ -223,23 +237,43 @@ def boilerplate_key(line: str) -> str:
     return DIGITS_RE.sub("#", key) if len(key.split()) <= MAX_NUMBERED_FURNITURE_WORDS else key
 
 
-def _repeated_runs(keys: list[str], eligible: Callable[[int], bool]) -> set[int]:
-    """Positions of runs of two or more eligible keys that occur again further on."""
-    occurrences: dict[str, list[int]] = defaultdict(list)
-    for k, key in enumerate(keys):
-        if eligible(k):
-            occurrences[key].append(k)
+# Eligible lines whose keys are compared a million at a time (see _repeated_runs).
+_COMPARED = 1 << 20
+
+
+def _repeated_runs(keys: array[int], eligible: bytearray) -> set[int]:
+    """Positions of runs of two or more eligible keys that occur again further on.
+
+    ``keys`` are hashes of the keys (8 bytes a line instead of the key itself, so that a
+    large file is scanned in little memory); only keys that occur twice among the
+    eligible lines are gathered, with their first 50 positions."""
+    n = len(keys)
+    if n < 2:
+        return set()
+    hashes = np.frombuffer(keys, dtype=np.int64)
+    able = np.frombuffer(eligible, dtype=np.bool_)
+    ordered = hashes[able]
+    ordered.sort()
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    del ordered
+    occurrences: dict[int, list[int]] = {}
+    for start in range(0, n, _COMPARED):
+        stop = min(n, start + _COMPARED)
+        hits = np.isin(hashes[start:stop], repeated) & able[start:stop]
+        for k in (np.flatnonzero(hits) + start).tolist():
+            positions = occurrences.setdefault(keys[k], [])
+            if len(positions) < 50:
+                positions.append(k)
     marked: set[int] = set()
     for positions in occurrences.values():
-        positions = positions[:50]
         for a_idx, a in enumerate(positions):
             for b in positions[a_idx + 1 :]:
                 run = 0
                 while (
-                    b + run < len(keys)
+                    b + run < n
                     and a + run < b
                     and keys[a + run] == keys[b + run]
-                    and eligible(a + run)
+                    and eligible[a + run]
                 ):
                     run += 1
                 if run >= 2:
@@ -248,31 +282,43 @@ def _repeated_runs(keys: list[str], eligible: Callable[[int], bool]) -> set[int]
     return marked
 
 
-def _known_runs(keys: list[str], eligible: Callable[[int], bool], known: set[str]) -> set[int]:
-    """Positions of runs of two or more eligible keys learnt from earlier documents."""
+def _boilerplate_ordinals(lines: Iterable[str], known: AbstractSet[str]) -> set[int]:
+    """Ordinals among the non-blank lines (0 for the first) of the boilerplate lines; see
+    ``find_boilerplate``. One pass over the lines, keeping a hash and a flag per line."""
+    keys: array[int] = array("q")
+    eligible = bytearray()
     marked: set[int] = set()
+    run_start = -1  # of a run of known keys
+    page_numbers: list[tuple[int, str]] = []
+    counts: Counter[str] = Counter()
     k = 0
-    while known and k < len(keys):
-        j = k
-        while j < len(keys) and keys[j] in known and eligible(j):
-            j += 1
-        if j - k >= 2:
-            marked.update(range(k, j))
-        k = max(j, k + 1)
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            continue
+        key = boilerplate_key(line)
+        able = (
+            len(stripped) <= MAX_BOILERPLATE_LINE
+            and not BULLET_RE.match(line)
+            and not stripped.endswith("?")
+        )
+        keys.append(hash(key))
+        eligible.append(able)
+        if able and key in known:
+            run_start = k if run_start < 0 else run_start
+        else:
+            if run_start >= 0 and k - run_start >= 2:
+                marked.update(range(run_start, k))
+            run_start = -1
+        if PAGE_NUMBER_RE.match(key):
+            page_numbers.append((k, key))
+            counts[key] += 1
+        k += 1
+    if run_start >= 0 and k - run_start >= 2:
+        marked.update(range(run_start, k))
+    marked |= _repeated_runs(keys, eligible)
+    marked.update(n for n, key in page_numbers if counts[key] >= 2 or key in known)
     return marked
-
-
-def _page_numbers(keys: list[str], known: set[str]) -> set[int]:
-    """Positions of page-number lines ("Sida 2 av 3", "3 (12)", "- 3 -") that repeat or
-    are known: a footer of one line."""
-    counts: dict[str, int] = defaultdict(int)
-    for key in keys:
-        counts[key] += 1
-    return {
-        k
-        for k, key in enumerate(keys)
-        if PAGE_NUMBER_RE.match(key) and (counts[key] >= 2 or key in known)
-    }
 
 
 def find_boilerplate(lines: list[str], known: Iterable[str] = ()) -> tuple[set[int], set[str]]:
@@ -285,25 +331,9 @@ def find_boilerplate(lines: list[str], known: Iterable[str] = ()) -> tuple[set[i
     documents) count as repeated when two or more of them stand together; a page number
     on a line of its own counts when it repeats or is known.
     """
+    marked = _boilerplate_ordinals(lines, {boilerplate_key(k) for k in known})
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    keys = [boilerplate_key(lines[i]) for i in nonblank]
-
-    def eligible(k: int) -> bool:
-        raw = lines[nonblank[k]]
-        return (
-            len(raw.strip()) <= MAX_BOILERPLATE_LINE
-            and not BULLET_RE.match(raw)
-            and not raw.rstrip().endswith("?")
-        )
-
-    known_set = {boilerplate_key(k) for k in known}
-    marked = (
-        _repeated_runs(keys, eligible)
-        | _known_runs(keys, eligible, known_set)
-        | _page_numbers(keys, known_set)
-    )
-    found_keys = {keys[k] for k in marked}
-    return {nonblank[k] for k in marked}, found_keys
+    return {nonblank[k] for k in marked}, {boilerplate_key(lines[nonblank[k]]) for k in marked}
 
 
 def _ranges(indexes: set[int]) -> list[tuple[int, int]]:
@@ -420,53 +450,91 @@ class Line:
         return self.raw[self.bullet.end() :].rstrip()
 
 
-def _lines_in_context(numbered: list[tuple[int, str]], skipped: set[int]) -> list[Line | None]:
-    """A ``Line`` for each (offset, line); None for blank lines and ``skipped`` ones."""
-    raw = [line for _, line in numbered]
-    stripped = [line.strip() for line in raw]
-    # The next line with text (skipped or not) within 40 lines, from a pass backwards.
-    following: list[str] = [""] * len(raw)
-    nearest, at = "", len(raw)
-    for i in range(len(raw) - 1, -1, -1):
-        following[i] = nearest if at - i < 40 else ""
-        if stripped[i]:
-            nearest, at = stripped[i], i
+@dataclass
+class _RawLine:
+    """A line of the text as read, with whether the parser skips it."""
 
-    def blank(i: int) -> bool:
-        return i < 0 or i >= len(raw) or not stripped[i] or i in skipped
+    index: int  # 0-based
+    offset: int
+    raw: str
+    stripped: str
+    removed: bool  # boilerplate
+    date: bool  # only dates the meeting
 
-    out: list[Line | None] = []
-    for i, (offset, line) in enumerate(numbered):
-        if blank(i):
-            out.append(None)
+    @property
+    def blank(self) -> bool:
+        """Blank, or skipped (boilerplate, a date line): a gap between blocks."""
+        return not self.stripped or self.removed or self.date
+
+
+def _raw_lines(lines: Iterable[str], removed: AbstractSet[int]) -> Iterator[_RawLine]:
+    """Each line with its offset; ``removed`` holds ordinals among the non-blank lines."""
+    offset = 0
+    k = 0
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        gone = False
+        if stripped:
+            gone = k in removed
+            k += 1
+        # Lines that only date the meeting ("2023-04-19", "Datum: 14 mars 2024, kl. 13-16").
+        date = not gone and bool(DATE_LINE_RE.match(strip_emphasis(line)))
+        yield _RawLine(i, offset, line, stripped, gone, date)
+        offset += len(line) + 1
+
+
+# How far ahead a line looks for the next line with text (see Line.continued).
+_LOOKAHEAD = 40
+
+
+def _lines_in_context(raw_lines: Iterable[_RawLine]) -> Iterator[tuple[_RawLine, Line | None]]:
+    """Each line with its ``Line`` (None for blank and skipped lines), read with a window
+    of the lines around it, so that a text of any length is read a line at a time."""
+    window: deque[_RawLine] = deque()
+    source = iter(raw_lines)
+    previous: _RawLine | None = None
+    while True:
+        for item in source:
+            window.append(item)
+            if len(window) >= _LOOKAHEAD:
+                break
+        if not window:
+            return
+        current = window.popleft()
+        if current.blank:
+            yield current, None
+            previous = current
             continue
-        content = stripped[i]
-        next_blank = blank(i + 1)
-        out.append(
+        # The next line with text (skipped or not) within 40 lines.
+        following = ""
+        for ahead in window:
+            if ahead.stripped:
+                following = ahead.stripped
+                break
+        after = window[0] if window else None
+        next_blank = after is None or after.blank
+        line, content = current.raw, current.stripped
+        yield (
+            current,
             Line(
-                number=i + 1,
-                offset=offset,
+                number=current.index + 1,
+                offset=current.offset,
                 raw=line,
                 content=content,
-                alone=blank(i - 1) and next_blank,
-                next_bullet=not next_blank and bool(BULLET_RE.match(raw[i + 1])),
-                next_numbered=not next_blank and bool(NUMBERED_RE.match(raw[i + 1])),
-                continued=following[i][:1].islower() and content[-1:] not in TERMINAL,
+                alone=(previous is None or previous.blank) and next_blank,
+                next_bullet=after is not None
+                and not next_blank
+                and bool(BULLET_RE.match(after.raw)),
+                next_numbered=after is not None
+                and not next_blank
+                and bool(NUMBERED_RE.match(after.raw)),
+                continued=following[:1].islower() and content[-1:] not in TERMINAL,
                 bullet=BULLET_RE.match(line),
                 md=MD_HEADING_RE.match(line),
                 numbered=bool(NUMBERED_RE.match(line)),
-            )
+            ),
         )
-    return out
-
-
-def _meta_lines(raw_lines: list[str], removed: set[int]) -> set[int]:
-    """Lines that only date the meeting ("2023-04-19", "Datum: 14 mars 2024, kl. 13-16")."""
-    return {
-        i
-        for i, line in enumerate(raw_lines)
-        if i not in removed and DATE_LINE_RE.match(strip_emphasis(line))
-    }
+        previous = current
 
 
 @dataclass
@@ -747,39 +815,94 @@ def segment(
     taxonomy's heading patterns. Repeated runs of lines (and runs of lines whose keys are
     in ``known_boilerplate``) are removed first.
     """
-    numbered = _lines(text)
-    raw_lines = [line for _, line in numbered]
-    removed, bp_keys = find_boilerplate(raw_lines, known_boilerplate)
-    dates = _meta_lines(raw_lines, removed)
-    lines = _lines_in_context(numbered, removed | dates)
-    # Prompts listed as bullets in a preamble ("- Vad behövs …?") repeat as real prompts
-    # later; such bullets are structure, not statements.
-    prompt_keys = {
-        line_key(line.unnumbered)
-        for line in lines
-        if line is not None
-        and (line.bullet is None or (line.numbered and line.alone))
-        and _is_prompt(line.unnumbered)
-    }
-    segmenter = _Segmenter(_Context(classify_shift, prompt_keys))
-    for i, line in enumerate(lines):
-        if i in dates:
-            segmenter.date_line(i + 1, *numbered[i])
-            continue
-        if line is None:
-            segmenter.gap = True
-            continue
-        role = classify_line(line, segmenter.ctx)
-        if role is not None:
-            segmenter.heading(line, *role)
-        else:
-            segmenter.content(line)
-    segmenter.flush()
-    return Segmentation(
-        segmenter.blocks,
-        segmenter.headings,
-        _ranges(removed),
-        bp_keys,
-        segmenter.title,
-        segmenter.date_text,
-    )
+    lines = text.split("\n")
+    seg = segment_lines(lambda: lines, classify_shift, known_boilerplate)
+    seg.blocks = list(seg.blocks)
+    return seg
+
+
+@dataclass
+class _Structure:
+    """What the parser learns from the whole text before it segments it."""
+
+    removed: set[int]  # ordinals among the non-blank lines
+    ranges: list[tuple[int, int]]  # the removed lines, 1-based inclusive ranges
+    keys: set[str]  # their boilerplate keys
+    prompt_keys: set[str]
+
+
+def _structure(lines: LineSource, known: AbstractSet[str]) -> _Structure:
+    """Boilerplate (a first pass over the lines), then the prompts of the notes (a second)."""
+    removed = _boilerplate_ordinals(lines(), known)
+    found = _Structure(removed, [], set(), set())
+    for raw, line in _lines_in_context(_raw_lines(lines(), removed)):
+        if raw.removed:
+            found.keys.add(boilerplate_key(raw.raw))
+            if found.ranges and found.ranges[-1][1] == raw.index:
+                found.ranges[-1] = (found.ranges[-1][0], raw.index + 1)
+            else:
+                found.ranges.append((raw.index + 1, raw.index + 1))
+        # Prompts listed as bullets in a preamble ("- Vad behövs …?") repeat as real
+        # prompts later; such bullets are structure, not statements.
+        if (
+            line is not None
+            and (line.bullet is None or (line.numbered and line.alone))
+            and _is_prompt(line.unnumbered)
+        ):
+            found.prompt_keys.add(line_key(line.unnumbered))
+    return found
+
+
+def _summary(heading: Heading, kept: list[Heading]) -> bool:
+    """Headings kept of a text read in parts: its title and two shift headings (what
+    guessing the session's kind reads)."""
+    if heading.role == "title":
+        return True
+    shifts = sum(1 for h in kept if h.role == "shift" and h.shift)
+    return heading.role == "shift" and heading.shift is not None and shifts < 2
+
+
+def segment_lines(
+    lines: LineSource,
+    classify_shift: ShiftClassifier,
+    known_boilerplate: Iterable[str] = (),
+    *,
+    all_headings: bool = True,
+) -> Segmentation:
+    """``segment`` for a text given as its lines, read three times (``lines`` gives them
+    afresh at each call): boilerplate, prompts, then blocks, which come as they are taken.
+    Memory holds a block and a window of lines, not the text. Without ``all_headings``
+    only the title and two shift headings are kept."""
+    found = _structure(lines, {boilerplate_key(k) for k in known_boilerplate})
+    seg = Segmentation(iter(()), [], found.ranges, found.keys, None)
+
+    def blocks() -> Iterator[Block]:
+        segmenter = _Segmenter(_Context(classify_shift, found.prompt_keys))
+
+        def taken() -> Iterator[Block]:
+            """The blocks and headings the segmenter has made since it was last asked."""
+            for heading in segmenter.headings:
+                if all_headings or _summary(heading, seg.headings):
+                    seg.headings.append(heading)
+            segmenter.headings.clear()
+            seg.title, seg.date_text = segmenter.title, segmenter.date_text
+            made, segmenter.blocks = segmenter.blocks, []
+            return iter(made)
+
+        for raw, line in _lines_in_context(_raw_lines(lines(), found.removed)):
+            if raw.date:
+                segmenter.date_line(raw.index + 1, raw.offset, raw.raw)
+            elif line is None:
+                segmenter.gap = True
+            else:
+                role = classify_line(line, segmenter.ctx)
+                if role is not None:
+                    segmenter.heading(line, *role)
+                else:
+                    segmenter.content(line)
+            yield from taken()
+        segmenter.flush()
+        yield from taken()
+
+    seg.blocks = blocks()
+    return seg

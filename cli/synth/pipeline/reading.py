@@ -7,9 +7,11 @@ spaces and soft hyphens removed; all statement offsets refer to this text.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -110,18 +112,140 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def read_plain(path: Path) -> str:
-    """Text of a .txt or .md file."""
-    data = path.read_bytes()
+def _check_plain_start(data: bytes, path: Path) -> None:
+    """Refuse a .txt or .md file whose first bytes show it is not text."""
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise InputError(f"{path}: this is {what} and ingest again")
     if looks_binary(data):
         raise InputError(f"{path}: this is not a text file; export the notes as .txt or .docx")
-    text = decode(data, str(path))
+
+
+def _check_decoded(text: str, path: Path) -> None:
     if looks_garbled(text):
         raise InputError(f"{path}: the text decodes to garbage; save it as UTF-8 and ingest again")
+
+
+def read_plain(path: Path) -> str:
+    """Text of a .txt or .md file."""
+    data = path.read_bytes()
+    _check_plain_start(data, path)
+    text = decode(data, str(path))
+    _check_decoded(text, path)
     return normalise(text)
+
+
+# A .txt or .md file larger than this is read a part at a time (``TextInParts``), its
+# encoding decided on its first part; a smaller one is read whole, as above.
+PART_BYTES = 2 * _MB
+READ_BYTES = _MB  # read at a time
+_HEAD_CHARS = 500
+
+
+def read_in_parts(path: Path) -> bool:
+    """True for a plain-text file large enough to be read a part at a time."""
+    try:
+        return path.suffix.lower() in _PLAIN and path.stat().st_size > PART_BYTES
+    except OSError:
+        return False  # reported by read_notes
+
+
+def _encoding_of(head: bytes, path: Path) -> str:
+    """The codec of a file from its first part, decided as ``decode`` decides for a whole
+    file: a byte-order mark, then strict UTF-8, then a constrained detection."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    try:
+        # Not final: a character cut by the end of the part is not an error.
+        codecs.getincrementaldecoder("utf-8")().decode(head)
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head, cp_isolation=_CANDIDATE_ENCODINGS).best()
+    if best is None:
+        raise InputError(f"{path}: cannot decode the text; save it as UTF-8 and ingest again")
+    return str(best.encoding)
+
+
+@dataclass
+class TextInParts:
+    """A plain-text file read as normalised text a part at a time, each time it is read.
+
+    The first reading (``open_plain`` asks for it) records the text's sha256 and its
+    first characters; a later reading that finds other text (the file changed) raises
+    ``InputError``, as does a part that is not in the file's encoding."""
+
+    path: Path
+    encoding: str
+    sha256: str = ""
+    head: str = ""
+
+    def parts(self) -> Iterator[str]:
+        """The normalised text, about a megabyte at a time."""
+        digest = hashlib.sha256()
+        head: list[str] = []
+        seen = 0
+        for part in self._decoded():
+            digest.update(part.encode("utf-8"))
+            if seen < _HEAD_CHARS:
+                head.append(part[: _HEAD_CHARS - seen])
+                seen += len(head[-1])
+            yield part
+        if not self.sha256:
+            self.sha256, self.head = digest.hexdigest(), "".join(head)
+        elif digest.hexdigest() != self.sha256:
+            raise InputError(f"{self.path}: the file changed while it was read; ingest it again")
+
+    def _decoded(self) -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder(self.encoding)()
+        held = ""  # a CR at the end of a part may be the first half of a CRLF
+        done = 0
+        with self.path.open("rb") as file:
+            while True:
+                data = file.read(READ_BYTES)
+                try:
+                    text = held + decoder.decode(data, final=not data)
+                except UnicodeDecodeError as exc:
+                    name = self.encoding.upper().replace("-SIG", "").replace("_", "-")
+                    raise InputError(
+                        f"{self.path}: read as {name} but byte {done + max(exc.start, 0)} is"
+                        f" not ({exc.reason}); save it again as UTF-8 and ingest again"
+                    ) from None
+                held = "\r" if data and text.endswith("\r") else ""
+                if held:
+                    text = text[:-1]
+                if text:
+                    yield normalise(text)
+                if not data:
+                    return
+                done += len(data)
+
+
+def open_plain(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> TextInParts:
+    """A large .txt or .md file, checked as ``read_notes`` checks one and read once (its
+    sha256 and first characters recorded). Raises ``InputError``."""
+    _check_file(path, max_bytes)
+    try:
+        with path.open("rb") as file:
+            head = file.read(PART_BYTES)
+        _check_plain_start(head, path)
+        encoding = _encoding_of(head, path)
+        sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+        _check_decoded(sample, path)
+        notes = TextInParts(path, encoding)
+        has_text = False
+        for part in notes.parts():
+            has_text = has_text or bool(part.strip())
+    except OSError as exc:
+        raise InputError(
+            f"{path}: cannot read the file ({exc.strerror}); check its permissions"
+        ) from exc
+    if not has_text:
+        raise InputError(f"{path}: the file has no text; check that the notes were saved")
+    return notes
 
 
 def _layout(blocks: list[tuple[str, str]]) -> str:
@@ -351,6 +475,8 @@ def read_pdf(path: Path) -> str:
 
 Reader = Callable[[Path], str]
 
+_PLAIN = (".txt", ".md", ".markdown")
+
 READERS: dict[str, Reader] = {
     ".txt": read_plain,
     ".md": read_plain,
@@ -401,11 +527,9 @@ def check_unpacked_size(path: Path, max_bytes: int) -> None:
         )
 
 
-def read_notes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Read a notes file of any supported format into normalised text.
-
-    Raises ``InputError`` with a one-line message naming the file and the fix.
-    """
+def _check_file(path: Path, max_bytes: int) -> Reader:
+    """The reader of a notes file that exists, is of a supported type, not empty and not
+    over ``max_bytes``; raises ``InputError``."""
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path")
     if path.is_dir():
@@ -425,6 +549,15 @@ def read_notes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         )
     if size == 0:
         raise InputError(f"{path}: the file is empty; check that the notes were saved")
+    return reader
+
+
+def read_notes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Read a notes file of any supported format into normalised text.
+
+    Raises ``InputError`` with a one-line message naming the file and the fix.
+    """
+    reader = _check_file(path, max_bytes)
     try:
         with path.open("rb"):
             pass  # a file that cannot be opened says so, not "damaged"

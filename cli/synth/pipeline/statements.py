@@ -6,6 +6,7 @@ into sentences, and each sentence is tagged (``tagging``) and located in the sou
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
@@ -14,6 +15,7 @@ from typing import Any
 
 from synth.models import Heading, Statement
 from synth.pipeline import parsing
+from synth.pipeline.reading import TextInParts
 from synth.pipeline.tagging import Tagger, Tokens, WordType
 
 
@@ -23,7 +25,7 @@ class ParsedSource:
 
     name: str
     path: str
-    text: str
+    text: str | None  # the whole text; None for a file read in parts (``notes``)
     title: str | None
     date_text: str | None  # the line that dates the meeting ("2023-04-19"), if any
     headings: list[Heading]
@@ -37,6 +39,31 @@ class ParsedSource:
     pending: Iterator[Statement] | None = None
     # How many boilerplate keys were known when it was parsed (set by the ingest).
     known_keys: int = 0
+    # A large plain-text file, read a part at a time each time its text is needed.
+    notes: TextInParts | None = None
+
+    def parts(self) -> Iterable[str]:
+        """The text, whole or a part at a time."""
+        if self.notes is not None:
+            return self.notes.parts()
+        assert self.text is not None
+        return (self.text,)
+
+    @property
+    def sha256(self) -> str:
+        """Of the text as UTF-8, as the store records it."""
+        if self.notes is not None:
+            return self.notes.sha256
+        assert self.text is not None
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def head(self) -> str:
+        """The first 500 characters, where a title or a date is looked for."""
+        return self.notes.head if self.notes is not None else (self.text or "")[:HEAD_CHARS]
+
+
+HEAD_CHARS = 500
 
 
 QUOTES = "\"”“'»«"
@@ -241,3 +268,41 @@ def parse_source(
         boilerplate_keys=seg.boilerplate_keys,
         boilerplate=seg.boilerplate,
     )
+
+
+def parse_notes(
+    notes: TextInParts,
+    name: str,
+    tagger: Tagger,
+    known_boilerplate: AbstractSet[str] | None = None,
+) -> ParsedSource:
+    """``parse_source`` for a file read in parts: its boilerplate and prompts are found
+    now (two readings of the file), its statements are segmented and tagged as
+    ``ParsedSource.pending`` is iterated (a third), after which ``title``, ``date_text``
+    and ``headings`` (its title and shift headings) are known. Memory holds a part of the
+    text and a batch of statements, never the whole file."""
+    seg = parsing.segment_lines(
+        lambda: parsing.split_lines(notes.parts()),
+        tagger.classify_heading,
+        known_boilerplate or (),
+        all_headings=False,
+    )
+    source = ParsedSource(
+        name=name,
+        path=name,
+        text=None,
+        title=None,
+        date_text=None,
+        headings=[],
+        statements=[],
+        boilerplate_keys=seg.boilerplate_keys,
+        boilerplate=seg.boilerplate,
+        notes=notes,
+    )
+
+    def statements() -> Iterator[Statement]:
+        yield from tagged_statements(seg, name, tagger)
+        source.title, source.date_text, source.headings = seg.title, seg.date_text, seg.headings
+
+    source.pending = statements()
+    return source

@@ -506,9 +506,10 @@ def _index_with_current_masks(db: sqlite3.Connection) -> None:
 PIECE_CHARS = 1_000_000
 
 
-def text_pieces(parts: Iterable[str], size: int = PIECE_CHARS) -> Iterator[str]:
+def text_pieces(parts: Iterable[str], size: int | None = None) -> Iterator[str]:
     """The text of ``parts`` (consecutive stretches of one text, of any lengths) cut
-    again into pieces of ``size`` characters, the last one shorter."""
+    again into pieces of ``size`` characters (``PIECE_CHARS``), the last one shorter."""
+    size = size or PIECE_CHARS
     held: list[str] = []
     length = 0
     for part in parts:
