@@ -9,6 +9,7 @@ sentences is left to the spaCy pipeline (see ``synth.pipeline.statements``).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from array import array
 from bisect import bisect_left, bisect_right
@@ -450,7 +451,7 @@ class Line:
         return self.raw[self.bullet.end() :].rstrip()
 
 
-@dataclass
+@dataclass(slots=True)
 class _RawLine:
     """A line of the text as read, with whether the parser skips it."""
 
@@ -832,24 +833,30 @@ class _Structure:
 
 
 def _structure(lines: LineSource, known: AbstractSet[str]) -> _Structure:
-    """Boilerplate (a first pass over the lines), then the prompts of the notes (a second)."""
+    """Boilerplate (a first pass over the lines), then the prompts of the notes (a second,
+    which looks at the lines with a question mark only)."""
     removed = _boilerplate_ordinals(lines(), known)
     found = _Structure(removed, [], set(), set())
-    for raw, line in _lines_in_context(_raw_lines(lines(), removed)):
-        if raw.removed:
-            found.keys.add(boilerplate_key(raw.raw))
-            if found.ranges and found.ranges[-1][1] == raw.index:
-                found.ranges[-1] = (found.ranges[-1][0], raw.index + 1)
+    before: _RawLine | None = None
+    current: _RawLine | None = None
+    for after in itertools.chain(_raw_lines(lines(), removed), [None]):
+        if current is not None and current.removed:
+            found.keys.add(boilerplate_key(current.raw))
+            if found.ranges and found.ranges[-1][1] == current.index:
+                found.ranges[-1] = (found.ranges[-1][0], current.index + 1)
             else:
-                found.ranges.append((raw.index + 1, raw.index + 1))
-        # Prompts listed as bullets in a preamble ("- Vad behövs …?") repeat as real
-        # prompts later; such bullets are structure, not statements.
-        if (
-            line is not None
-            and (line.bullet is None or (line.numbered and line.alone))
-            and _is_prompt(line.unnumbered)
-        ):
-            found.prompt_keys.add(line_key(line.unnumbered))
+                found.ranges.append((current.index + 1, current.index + 1))
+        elif current is not None and not current.blank and "?" in current.stripped:
+            # Prompts listed as bullets in a preamble ("- Vad behövs …?") repeat as real
+            # prompts later; such bullets are structure, not statements. As Line says:
+            text = strip_emphasis(NUMBERED_RE.sub("", current.stripped))  # unnumbered
+            alone = (before is None or before.blank) and (after is None or after.blank)
+            if (
+                not BULLET_RE.match(current.raw)
+                or (NUMBERED_RE.match(current.raw) is not None and alone)
+            ) and _is_prompt(text):
+                found.prompt_keys.add(line_key(text))
+        before, current = current, after
     return found
 
 
@@ -900,7 +907,8 @@ def segment_lines(
                     segmenter.heading(line, *role)
                 else:
                     segmenter.content(line)
-            yield from taken()
+            if segmenter.blocks or segmenter.headings:
+                yield from taken()
         segmenter.flush()
         yield from taken()
 
