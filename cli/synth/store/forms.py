@@ -16,9 +16,13 @@ _WHOLE = "\t"
 def inflections(forms: str, lemmas: str) -> str:
     """What the corpus stores of ``forms``, given the ``lemmas`` stored beside them."""
     words, bases = forms.split(" "), lemmas.split(" ")
-    # An empty form where the lemma is not empty would read back as the lemma.
-    if len(words) == len(bases) and all(w or not b for w, b in zip(words, bases, strict=True)):
-        stored = " ".join("" if w == b else w for w, b in zip(words, bases, strict=True))
+    # An empty form where the lemma is not empty would read back as the lemma. (Lists,
+    # not generators, and the test for an empty form first: this runs for every
+    # statement stored.)
+    if len(words) == len(bases) and (
+        "" not in words or all(w or not b for w, b in zip(words, bases, strict=True))
+    ):
+        stored = " ".join(["" if w == b else w for w, b in zip(words, bases, strict=True)])
         if not stored.startswith(_WHOLE):
             return stored
     return _WHOLE + forms
