@@ -389,3 +389,18 @@ def test_the_hybrid_keeps_the_terms_score_on_dev_gold(
     hybrid = _micro(gold, Tagger(taxonomy, classifier=shipped))
     for dim in ("shifts", "concepts"):
         assert hybrid[dim][1] >= terms[dim][1] - 0.02, (dim, terms[dim], hybrid[dim])
+
+
+def test_a_very_long_statement_scores_without_overflow_warnings(shipped: Classifier) -> None:
+    """A pasted paragraph of thousands of words sums to logits far beyond what exp can
+    hold: the scores stay 0–1 and nothing is printed."""
+    import warnings
+
+    rows = shipped.rows(["inte", "lyssna", "samordning", "hemtjänst", "tid"])
+    pushed = [int(r) for r in rows for _ in range(20_000)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        long = shipped.scores([pushed])
+    # Every label is pushed all the way to one side, none past it.
+    assert ((long >= 0) & (long <= 1)).all()
+    assert ((long < 1e-6) | (long > 1 - 1e-6)).all()

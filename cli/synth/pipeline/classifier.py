@@ -309,6 +309,9 @@ class Classifier:
             flat.extend(rows)
         sums = numpy.add.reduceat(self._weights[flat], starts, axis=0)
         logits = self._bias.astype(numpy.float64) + sums
+        # A very long statement can sum to a logit whose exp overflows (a RuntimeWarning
+        # on the terminal); beyond ±500 the probability is 0 or 1 to the last digit anyway.
+        numpy.clip(logits, -500.0, 500.0, out=logits)
         out: numpy.ndarray[Any, Any] = 1.0 / (1.0 + numpy.exp(-logits))
         return out
 
