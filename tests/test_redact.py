@@ -149,3 +149,35 @@ def test_a_personnummer_glued_to_other_digits_leaves_no_digit_of_it(text: str, m
 def test_case_numbers_and_years_with_a_dash_are_not_glued_personnummer() -> None:
     text = "Dnr 2023-12345, 123456-78901 och order 4711201512-2024 under 2022-2023."
     assert redact(text) == text
+
+
+# What the search index holds for a fixed set of texts written as people write personal
+# data, and the INDEX_MASKS_VERSION they were masked under.
+MASKED_FOR_THE_INDEX = (
+    1,
+    "b8304bf8b8573e95",
+)
+
+
+def test_a_change_of_the_masks_raises_the_version_the_search_index_was_built_under() -> None:
+    """A corpus re-indexes its statements when INDEX_MASKS_VERSION differs from the one it
+    was indexed under; deleting a row from the index needs the masks it was indexed with.
+    So when masking changes what it produces, the version must change too."""
+    import hashlib
+
+    from synth.redact import INDEX_MASKS_VERSION, index_lemmas
+
+    texts = [
+        "Patienten 811218-9876 ringde från 070-123 45 67",
+        "19811218–9876, 811218 - 9877, 8112189876 och 8112189877",
+        "+46 (0)70 123 45 67, 070/123 45 67, 070.123.45.67, 0046 70 123 45 67",
+        "anna.svensson@region.se, anna(at)example.se, b [at] c [dot] se",
+        "+46 70 123 45 670811218-98760 och Dnr 2023-12345 den 01.02.2024",
+        "ring 070 12 34 56 070 12 34 56 eller 0480-12 34 56",
+    ]
+    masked = "\n".join(redact(t) + "\t" + index_lemmas(t.lower()) for t in texts)
+    digest = hashlib.sha256(masked.encode()).hexdigest()[:16]
+    assert (INDEX_MASKS_VERSION, digest) == MASKED_FOR_THE_INDEX, (
+        "masking changed what the search index holds: raise INDEX_MASKS_VERSION in "
+        f"synth/redact.py and record ({INDEX_MASKS_VERSION + 1}, {digest!r}) here"
+    )
