@@ -73,3 +73,15 @@ def test_a_usage_error_in_ingest_creates_no_corpus(
     assert result.exit_code == 2
     assert option[1] in result.stderr
     assert not corpus.exists() and not corpus.parent.exists()
+
+
+def test_a_file_of_one_statement_is_counted_in_the_singular(
+    run: Any, tmp_path: Path, corpus_path: Path
+) -> None:
+    notes = tmp_path / "kort.md"
+    notes.write_text("- Tydligare samordning mellan hemtjänst och vårdcentral\n", encoding="utf-8")
+    result = run("ingest", notes, "--corpus", corpus_path)
+    assert result.exit_code == 0
+    assert "kort  1 statement, 1 tagged" in result.output
+    again = run("ingest", notes, "--corpus", corpus_path)
+    assert "(1 statement;" in again.output

@@ -249,3 +249,8 @@ def _root(
     ] = False,
 ) -> None:
     """Workshop synthesis for Nära vård: ingest notes, tag them, hand out, compare sessions."""
+
+
+def statements(n: int) -> str:
+    """ "1 statement", "2 statements"."""
+    return f"{n} statement" if n == 1 else f"{n} statements"

@@ -22,6 +22,7 @@ from synth.cli._util import (
     load_taxonomy,
     open_corpus,
     out,
+    statements,
     write_output,
 )
 from synth.models import DIMENSIONS
@@ -50,8 +51,8 @@ def _tables(data: dict[str, Any]) -> list[RenderableType]:
     a, b = data["a"], data["b"]
     parts: list[RenderableType] = [
         escape("\n".join(data["summary"])) + "\n",
-        f"[bold]A[/] {escape(sessions(a))} ({a['statements']} statements)\n"
-        f"[bold]B[/] {escape(sessions(b))} ({b['statements']} statements)",
+        f"[bold]A[/] {escape(sessions(a))} ({statements(a['statements'])})\n"
+        f"[bold]B[/] {escape(sessions(b))} ({statements(b['statements'])})",
     ]
     for dim in DIMENSIONS:
         rows = [r for r in data["labels"] if r["dimension"] == dim]

@@ -21,6 +21,7 @@ from synth.cli._util import (
     make_classifier,
     out,
     print_wide,
+    statements,
 )
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def eval_cli(
         return
     print_wide(_methods_table(reports))
     _print_labels(current)
-    out.print(f"{current.statements} statements scored", markup=False)
+    out.print(f"{statements(current.statements)} scored", markup=False)
     if misses:
         _print_misses(current)
 

@@ -19,6 +19,7 @@ from synth.cli._util import (
     handle_errors,
     load_taxonomy,
     open_corpus,
+    statements,
     write_output,
 )
 
@@ -73,7 +74,7 @@ def export_cli(
         return
     write_output(done.data, output, announce=False)
     count = (
-        f"{done.statements} statements, {done.codings} codings"
+        f"{statements(done.statements)}, {done.codings} codings"
         if fmt == "qdpx"
         else f"{done.statements} rows"
     )

@@ -26,6 +26,7 @@ from synth.cli._util import (
     open_corpus,
     out,
     printable,
+    statements,
 )
 from synth.errors import EXIT_OK, EXIT_PARTIAL
 from synth.models import KINDS
@@ -154,7 +155,7 @@ def _print_result(r: IngestResult) -> None:
     without a year."""
     if r.status == "unchanged" and r.not_stored_as:
         out.print(
-            f"already stored  {r.session_id}  ({r.statements} statements); not stored"
+            f"already stored  {r.session_id}  ({statements(r.statements)}); not stored"
             f" again as '{r.not_stored_as}': use --force-copy to store a copy under"
             " that id, or --replace to parse it again into it",
             markup=False,
@@ -162,13 +163,13 @@ def _print_result(r: IngestResult) -> None:
         return
     if r.status == "unchanged":
         out.print(
-            f"already stored  {r.session_id}  ({r.statements} statements; "
+            f"already stored  {r.session_id}  ({statements(r.statements)}; "
             "use --replace to parse it again)",
             markup=False,
         )
         return
     out.print(
-        f"{r.status:<8} {r.session_id}  {r.statements} statements, {r.tagged} tagged"
+        f"{r.status:<8} {r.session_id}  {statements(r.statements)}, {r.tagged} tagged"
         f"  · {r.date or 'no date'} · {r.kind} · {printable(redact(r.title))}",
         markup=False,
     )

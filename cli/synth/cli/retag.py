@@ -16,6 +16,7 @@ from synth.cli._util import (
     make_tagger,
     open_corpus,
     out,
+    statements,
 )
 
 
@@ -39,7 +40,7 @@ def retag_cli(
         results = retag(db, tagger, sessions or [])
     for r in results:
         out.print(
-            f"retagged {r.session_id}  {r.statements} statements, {r.tagged} tagged, "
+            f"retagged {r.session_id}  {statements(r.statements)}, {r.tagged} tagged, "
             f"{r.changed} changed",
             markup=False,
         )

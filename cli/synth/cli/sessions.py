@@ -18,6 +18,7 @@ from synth.cli._util import (
     out,
     print_json,
     printable,
+    statements,
 )
 from synth.errors import EXIT_PARTIAL
 
@@ -91,7 +92,7 @@ def delete_cli(
     """Delete a session with its statements and tags (its notes files are not touched)."""
     with open_corpus(corpus, write=True) as db:
         info = db.sessions_by_ids([session])[0]
-        _confirm(f"delete session '{info.id}' ({info.statement_count} statements)?", yes)
+        _confirm(f"delete session '{info.id}' ({statements(info.statement_count)})?", yes)
         db.delete_session(session)
     out.print(f"deleted  {session}", markup=False)
 
