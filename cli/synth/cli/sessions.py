@@ -132,4 +132,4 @@ def merge_cli(
         db.sessions_by_ids([target, *others])
         _confirm(f"merge {', '.join(repr(o) for o in others)} into '{target}'?", yes)
         count = db.merge_sessions(target, others)
-    out.print(f"merged   {target}  {count} statements", markup=False)
+    out.print(f"merged   {target}  {statements(count)}", markup=False)
