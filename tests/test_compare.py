@@ -352,3 +352,35 @@ def test_emerging_words_leave_out_names_and_protocol_words(
     assert "mötesplats" in terms or "mötesplatser" in terms
     for word in ("sofia", "berg", "län", "dag", "möte", "länet", "dagens"):
         assert not any(word in t.split() for t in terms), (word, terms)
+
+
+def test_emerging_words_leave_out_every_kind_of_taxonomy_term(taxonomy: Taxonomy) -> None:
+    """A word any term covers (word, abbreviation, prefix, suffix, infix) is not emerging;
+    checked against the plain reading of each term, over every term and a few thousand
+    words of the examples."""
+    terms = [t for label in taxonomy.all_labels() for t in label.terms if t.kind != "phrase"]
+
+    def covered(word: str) -> bool:
+        for t in terms:
+            value = t.value.casefold()
+            if (
+                (t.kind in ("word", "abbreviation") and word == value)
+                or (t.kind == "prefix" and word.startswith(value))
+                or (t.kind == "suffix" and word.endswith(value))
+                or (t.kind == "infix" and value in word)
+            ):
+                return True
+        return False
+
+    words = {
+        w.lower() for p in sorted(EXAMPLES.glob("*")) for w in re.findall(r"\w+", p.read_text())
+    }
+    for t in terms:
+        value = t.value.casefold()
+        words |= {value, f"{value}na", f"ut{value}", f"x{value}x", value[:-1]}
+    coverage = compare._Coverage(taxonomy)
+    kinds = {t.kind for t in terms}
+    assert {"word", "prefix", "suffix"} <= kinds
+    wrong = sorted(w for w in words if coverage.word(w) != covered(w))
+    assert not wrong
+    assert sum(coverage.word(w) for w in words) > len(terms)

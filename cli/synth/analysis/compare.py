@@ -17,7 +17,7 @@ from synth.analysis import stats
 from synth.errors import SynthError
 from synth.models import DIMENSIONS, Session
 from synth.store import Corpus, queries
-from synth.taxonomy import Taxonomy, Term
+from synth.taxonomy import Taxonomy
 
 # Fewer statements than this with a label (both sides together) is too little to test.
 MIN_STATEMENTS = 5
@@ -314,32 +314,35 @@ def plain_sentences(result: Diff, lang: str = "sv", taxonomy: Taxonomy | None = 
 _WORD_RE = re.compile(r"^[^\W\d_](?:[\w-]*\w)?$")
 
 
-def _term_covers(term: Term, word: str) -> bool:
-    value = term.value.casefold()
-    if term.kind in ("word", "abbreviation"):
-        return word == value
-    if term.kind == "prefix":
-        return word.startswith(value)
-    if term.kind == "suffix":
-        return word.endswith(value)
-    if term.kind == "infix":
-        return value in word
-    return False
-
-
 class _Coverage:
-    """Whether a lemma or phrase is already in the taxonomy's vocabulary (cached per word)."""
+    """Whether a lemma or phrase is already in the taxonomy's vocabulary (cached per word).
+
+    Words and abbreviations are a set, prefixes a set looked up by the word's own
+    prefixes of each stem length; suffixes and infixes are few and tried in turn.
+    """
 
     def __init__(self, taxonomy: Taxonomy) -> None:
-        terms = [t for label in taxonomy.all_labels() for t in label.terms]
-        self.word_terms = [t for t in terms if t.kind != "phrase"]
-        self.phrases = {t.value for t in terms if t.kind == "phrase"}
+        values: dict[str, set[str]] = {}
+        for label in taxonomy.all_labels():
+            for term in label.terms:
+                values.setdefault(term.kind, set()).add(term.value.casefold())
+        self.words = values.get("word", set()) | values.get("abbreviation", set())
+        self.prefixes = values.get("prefix", set())
+        self.prefix_lengths = sorted({len(p) for p in self.prefixes})
+        self.suffixes = tuple(sorted(values.get("suffix", set())))
+        self.infixes = tuple(sorted(values.get("infix", set())))
+        self.phrases = values.get("phrase", set())
         self.cache: dict[str, bool] = {}
 
     def word(self, word: str) -> bool:
         found = self.cache.get(word)
         if found is None:
-            found = any(_term_covers(t, word) for t in self.word_terms)
+            found = (
+                word in self.words
+                or any(word[:n] in self.prefixes for n in self.prefix_lengths if n <= len(word))
+                or word.endswith(self.suffixes)
+                or any(infix in word for infix in self.infixes)
+            )
             self.cache[word] = found
         return found
 
