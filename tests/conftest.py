@@ -11,7 +11,7 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
-from synth.cli import app
+from synth.cli import command_line
 from synth.pipeline.tagging import Tagger
 from synth.taxonomy import Taxonomy, load
 
@@ -84,6 +84,8 @@ def run(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., object
     runner = CliRunner()
 
     def invoke(*args: str, input: str | None = None) -> object:
-        return runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+        argv = [str(a) for a in args]
+        # As the synth command runs: only the command being run is built in full.
+        return runner.invoke(command_line(argv), argv, input=input, catch_exceptions=False)
 
     return invoke
