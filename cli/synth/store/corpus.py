@@ -989,12 +989,16 @@ class Corpus:
         return int(row[0])
 
     def sessions(self) -> list[Session]:
+        return self._sessions("", ())
+
+    def _sessions(self, where: str, params: tuple[str, ...]) -> list[Session]:
         rows = self.db.execute(
             "SELECT s.id, s.title, s.date, s.kind, s.created_at,"
             " (SELECT COUNT(*) FROM statements t WHERE t.session_id = s.id) AS n,"
             " (SELECT group_concat(name, ', ') FROM"
             "   (SELECT name FROM sources o WHERE o.session_id = s.id ORDER BY position)) AS src"
-            " FROM sessions s ORDER BY s.date IS NULL, s.date, s.id"
+            f" FROM sessions s {where} ORDER BY s.date IS NULL, s.date, s.id",
+            params,
         ).fetchall()
         return [
             Session(
@@ -1015,11 +1019,16 @@ class Corpus:
         raise AssertionError("unreachable")
 
     def sessions_by_ids(self, ids: Iterable[str]) -> list[Session]:
+        """The sessions of ``ids`` in that order (each once); reads only those."""
         wanted = list(dict.fromkeys(ids))
-        by_id = {s.id: s for s in self.sessions()}
+        found = self._sessions(
+            "WHERE s.id IN (SELECT value FROM json_each(?))", (json.dumps(wanted),)
+        )
+        by_id = {s.id: s for s in found}
         missing = [i for i in wanted if i not in by_id]
         if missing:
-            known = ", ".join(sorted(by_id)) or "none yet"
+            ids_known = [str(r[0]) for r in self.db.execute("SELECT id FROM sessions")]
+            known = ", ".join(sorted(ids_known)) or "none yet"
             raise StoreError(
                 f"unknown session '{missing[0]}' in {self.path}; known sessions: {known}"
             )
