@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from synth.cli._util import (
     CorpusOption,
@@ -25,6 +24,8 @@ from synth.cli._util import (
 )
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from synth.analysis.evaluation import EvalReport
     from synth.pipeline.tagging import Tagger
 
@@ -90,6 +91,8 @@ def eval_cli(
 
 
 def _methods_table(reports: list[EvalReport]) -> Table:
+    from rich.table import Table
+
     table = Table(title="micro P / R / F1, macro F1 and mean kappa", title_justify="left")
     for col in ("dimension", "method", "P", "R", "F1", "macro F1", "kappa"):
         table.add_column(col, justify="left" if col in ("dimension", "method") else "right")
@@ -110,6 +113,8 @@ def _methods_table(reports: list[EvalReport]) -> Table:
 
 
 def _print_labels(report: EvalReport) -> None:
+    from rich.table import Table
+
     for dim in report.dimensions:
         table = Table(
             title=(

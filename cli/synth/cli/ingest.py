@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from synth.cli._util import (
     CorpusOption,
@@ -30,7 +29,6 @@ from synth.cli._util import (
 )
 from synth.errors import EXIT_OK, EXIT_PARTIAL
 from synth.models import KINDS
-from synth.redact import redact
 
 if TYPE_CHECKING:
     from synth.ingest import IngestResult
@@ -130,6 +128,8 @@ def ingest_cli(
 def _file_progress(total: int) -> Iterator[Callable[[str], None]]:
     """A progress bar over the files on stderr (only on a terminal); yields the callback the
     ingest calls as each file starts."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -151,6 +151,8 @@ def _file_progress(total: int) -> Iterator[Callable[[str], None]]:
 
 
 def _print_result(r: IngestResult) -> None:
+    from synth.redact import redact
+
     """One line for a session stored, replaced or already stored; a note for a date
     without a year."""
     if r.status == "unchanged" and r.not_stored_as:

@@ -5,9 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
 from synth.cli._util import (
     CorpusOption,
@@ -57,6 +54,10 @@ def show_cli(
 
     def name(dim: str, lab: str) -> str:
         return tax.display_name(dim, lab)
+
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
 
     # Titles, sections and source names come from the files: printed escaped.
     title = printable(f"{info.title} ({info.id}, {info.date or 'no date'})")

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.tree import Tree
 
 from synth.cli._util import (
     CodebookFormat,
@@ -58,6 +57,8 @@ def show_cli(
     debug: DebugOption = False,
 ) -> None:
     """Print the taxonomy as a tree with the number of terms of each label."""
+    from rich.tree import Tree
+
     tax = load_taxonomy(file)
     tree = Tree(f"[bold]{tax.path}[/]")
     for dim in tax.dimensions.values():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 from synth.cli._util import (
     CorpusOption,
     DebugOption,
@@ -26,6 +24,14 @@ def train_cli(
 ) -> None:
     """Retrain the classifier with the examples stored by 'synth learn'; the model is kept
     beside the corpus and used by tag, ingest and retag ('synth eval' compares it)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     from synth.training import train_corpus
 
     tax = load_taxonomy(taxonomy)
