@@ -27,6 +27,7 @@ from synth.taxonomy import (
 # line and column of every node for the messages of ``synth taxonomy check``.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+
 class _Checker:
     """Walks the YAML node tree, building the taxonomy and collecting problems."""
 
@@ -237,5 +238,3 @@ def read_yaml(text: str, path: str) -> tuple[Taxonomy | None, list[str]]:
         return None, [f"{path}:1:1: YAML error: {exc}"]
     taxonomy = checker.taxonomy(root)
     return taxonomy, checker.problems
-
-
