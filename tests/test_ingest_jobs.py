@@ -76,3 +76,32 @@ def test_each_session_is_stored_before_the_next_file_is_read(
         ingest([EXAMPLES], db, tagger, progress=step)
     # Memory holds one file at a time: a large batch never waits in memory to be stored.
     assert stored_when_read == [0, 1, 2]
+
+
+def test_with_two_processes_a_stored_file_is_not_kept_in_memory(
+    tagger: Tagger, tmp_path: Path
+) -> None:
+    """Memory stays flat in the number of files: once a file parsed by a worker is handed
+    on, nothing of the pool holds its statements any more."""
+    import gc
+    import weakref
+
+    from synth.ingest import _parse_files
+    from synth.pipeline.reading import DEFAULT_MAX_BYTES
+
+    text = (EXAMPLES / "lgl-2024-03-14-gruppdialog.txt").read_text(encoding="utf-8")
+    files = []
+    for n in range(8):
+        path = tmp_path / f"notes-{n}.txt"
+        path.write_text(text.replace("2024-03-14", f"2024-03-{n + 10}"), encoding="utf-8")
+        files.append(path)
+    handed_on: list[weakref.ref[object]] = []
+    for call in _parse_files(files, tagger, set(), DEFAULT_MAX_BYTES, jobs=2):
+        source = call()
+        assert source.records is not None or source.statements
+        handed_on.append(weakref.ref(source))
+        del source
+        gc.collect()
+        # Every file but the one just handed on is gone.
+        assert [r() is None for r in handed_on[:-1]] == [True] * (len(handed_on) - 1)
+    assert len(handed_on) == len(files)

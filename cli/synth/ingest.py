@@ -328,15 +328,22 @@ def _parse_files(
         # stored never pile up in memory.
         ahead = 2 * jobs
         pending: collections.deque[Callable[[], ParsedSource]] = collections.deque()
-        futures: list[Future[ParsedSource]] = []
+        # Only the files not yet handed on: a finished future holds its file's statements.
+        futures: set[Future[ParsedSource]] = set()
 
         def start(path: Path) -> Callable[[], ParsedSource]:
             if reading.read_in_parts(path):
                 # Read a part at a time here when its turn comes: a worker would send
                 # all of its statements back at once.
                 return functools.partial(read_and_parse, path, tagger, known, max_bytes, lazy=True)
-            futures.append(pool.submit(_worker_parse, path, frozenset(known), max_bytes))
-            return futures[-1].result
+            future = pool.submit(_worker_parse, path, frozenset(known), max_bytes)
+            futures.add(future)
+
+            def result() -> ParsedSource:
+                futures.discard(future)
+                return future.result()
+
+            return result
 
         queue = iter(files)
         try:
