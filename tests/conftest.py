@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -34,6 +37,22 @@ def need(path: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not present")
     return path
+
+
+def integrity(corpus: Path) -> str:
+    """SQLite's own check of a corpus file ('ok' when whole)."""
+    db = sqlite3.connect(corpus)
+    try:
+        return str(db.execute("PRAGMA integrity_check").fetchone()[0])
+    finally:
+        db.close()
+
+
+def search_total(run: Callable[..., Any], corpus: Path, query: str) -> int:
+    """How many statements ``synth search`` finds for ``query``."""
+    result = run("search", query, "--corpus", corpus, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return int(json.loads(result.output)["total"])
 
 
 def as_unprivileged(action: Callable[[], object]) -> object:

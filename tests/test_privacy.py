@@ -5,7 +5,6 @@ statement HTML stays inert in handouts."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -106,25 +105,57 @@ def test_a_corpus_indexed_before_masking_is_indexed_again_when_opened(
     # The index as schemas 2 to 4 kept it: the statements' own text (and without what
     # later schemas added: the examples, the tags' classifier score, compact tags, the
     # index's masks, the forms kept where they differ from the lemmas, and places).
-    db = sqlite3.connect(corpus)
+    # The session as its id, the kind, the lemmas and the forms as text on each statement.
+    db = Corpus._connect(corpus)
     db.executescript(
         """
+        PRAGMA foreign_keys = OFF;
         DROP TRIGGER statements_fts_delete;
         DROP TRIGGER statements_fts_update;
         DROP TABLE statements_fts;
         DROP VIEW statements_indexed;
         DROP TABLE corpus_info;
-        ALTER TABLE statements DROP COLUMN inflections;
-        ALTER TABLE statements ADD COLUMN forms TEXT NOT NULL DEFAULT '';
-        ALTER TABLE statements ADD COLUMN section TEXT;
-        ALTER TABLE statements ADD COLUMN section_shift TEXT;
-        ALTER TABLE statements ADD COLUMN prompt TEXT;
-        ALTER TABLE statements ADD COLUMN "group" TEXT;
-        UPDATE statements SET (section, section_shift, prompt, "group") = (
-            SELECT section, section_shift, prompt, "group" FROM places WHERE id = place_id
+        DROP VIEW tags;
+        CREATE TABLE old_sessions (
+            id TEXT PRIMARY KEY, title TEXT NOT NULL, date TEXT, kind TEXT NOT NULL,
+            content_hash TEXT NOT NULL, created_at TEXT NOT NULL
         );
-        ALTER TABLE statements DROP COLUMN place_id;
+        INSERT INTO old_sessions SELECT id, title, date, kind, content_hash, created_at
+            FROM sessions;
+        CREATE TABLE old_sources (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL, name TEXT NOT NULL, path TEXT NOT NULL,
+            sha256 TEXT NOT NULL
+        );
+        INSERT INTO old_sources SELECT o.id, s.id, o.position, o.name, o.path, o.sha256
+            FROM sources o JOIN sessions s ON s.number = o.session;
+        CREATE TABLE old_statements (
+            id INTEGER PRIMARY KEY,
+            session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL, text TEXT NOT NULL, kind TEXT NOT NULL,
+            line_start INTEGER NOT NULL, line_end INTEGER NOT NULL,
+            char_start INTEGER NOT NULL, char_end INTEGER NOT NULL,
+            lemmas TEXT NOT NULL DEFAULT '', forms TEXT NOT NULL DEFAULT '',
+            section TEXT, section_shift TEXT, prompt TEXT, "group" TEXT,
+            UNIQUE(session_id, position)
+        );
+        INSERT INTO old_statements SELECT st.id, s.id, st.source_id, st.position, st.text,
+            k.kind, st.line_start, st.line_end, st.char_start, st.char_end,
+            synth_lemmas(st.words), synth_forms(st.words),
+            p.section, p.section_shift, p.prompt, p."group"
+            FROM statements st JOIN sessions s ON s.number = st.session
+            JOIN kinds k ON k.id = st.kind LEFT JOIN places p ON p.id = st.place_id;
+        DROP TABLE statements;
         DROP TABLE places;
+        DROP TABLE sources;
+        DROP TABLE sessions;
+        DROP TABLE kinds;
+        DROP TABLE words;
+        ALTER TABLE old_sessions RENAME TO sessions;
+        ALTER TABLE old_sources RENAME TO sources;
+        ALTER TABLE old_statements RENAME TO statements;
         CREATE VIRTUAL TABLE statements_fts USING fts5(
             text, lemmas, content='statements', content_rowid='id',
             tokenize='unicode61 remove_diacritics 0'
@@ -134,7 +165,6 @@ def test_a_corpus_indexed_before_masking_is_indexed_again_when_opened(
             INSERT INTO statements_fts (statements_fts, rowid, text, lemmas)
             VALUES ('delete', old.id, old.text, old.lemmas);
         END;
-        DROP VIEW tags;
         CREATE TABLE tags (
             statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
             session_id TEXT NOT NULL,

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, TAXONOMY, as_unprivileged
+from conftest import ROOT, TAXONOMY, as_unprivileged, integrity
 from synth.errors import StoreError
 from synth.store import Corpus, valid_session_id
 from synth.store import corpus as store
@@ -48,14 +48,6 @@ def synth_process(*args: str | Path, hook: str = "") -> subprocess.Popen[str]:
     )
 
 
-def integrity(corpus: Path) -> str:
-    db = sqlite3.connect(corpus)
-    try:
-        return str(db.execute("PRAGMA integrity_check").fetchone()[0])
-    finally:
-        db.close()
-
-
 def test_an_ingest_killed_while_writing_leaves_the_previous_state_intact(
     run: Any, tmp_path: Path
 ) -> None:
@@ -72,8 +64,8 @@ def test_an_ingest_killed_while_writing_leaves_the_previous_state_intact(
         from synth.store import Corpus
         insert = Corpus._insert_statements
         calls = [0]
-        def slow(db, rows, tag_rows):
-            insert(db, rows, tag_rows)
+        def slow(db, *lists):
+            insert(db, *lists)
             calls[0] += 1
             if calls[0] == 1:
                 print("writing", flush=True)

@@ -5,7 +5,6 @@ converted on open and stay consistent."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import search_total
 from synth.analysis import search
 from synth.store import Corpus
 from synth.store import corpus as store
@@ -79,19 +79,13 @@ def _ingested(run: Any, tmp_path: Path) -> Path:
     return path
 
 
-def _total(run: Any, path: Path, query: str) -> int:
-    result = run("search", query, "--corpus", path, "--format", "json")
-    assert result.exit_code == 0, result.output
-    return int(json.loads(result.output)["total"])
-
-
 def test_a_schema_7_corpus_converted_on_open_stays_searchable_through_ingest_replace_and_delete(
     run: Any, tmp_path: Path
 ) -> None:
     path = tmp_path / "old.db"
     _schema_7_corpus(path)
-    assert _total(run, path, "samordna") == 1
-    assert _total(run, path, "070") == 0  # the index still holds masked text only
+    assert search_total(run, path, "samordna") == 1
+    assert search_total(run, path, "070") == 0  # the index still holds masked text only
     with Corpus(path) as corpus:
         version = corpus.db.execute("PRAGMA user_version").fetchone()[0]
         old = corpus.statements("gammal")
@@ -108,17 +102,17 @@ def test_a_schema_7_corpus_converted_on_open_stays_searchable_through_ingest_rep
     notes = tmp_path / "uppfoljning-2023-11-20.txt"
     notes.write_text(NOTES, encoding="utf-8")
     assert run("ingest", notes, "--corpus", path).exit_code == 0
-    assert _total(run, path, "samordna") == 2
+    assert search_total(run, path, "samordna") == 2
     _check_index(path)
 
     notes.write_text(NOTES.replace("hembesök", "samtal"), encoding="utf-8")
     replaced = run("ingest", notes, "--corpus", path, "--replace")
     assert replaced.exit_code == 0, replaced.output
-    assert _total(run, path, "hembesök") == 1 and _total(run, path, "samtal") == 1
+    assert search_total(run, path, "hembesök") == 1 and search_total(run, path, "samtal") == 1
     _check_index(path)
 
     assert run("sessions", "delete", "gammal", "--corpus", path, "--yes").exit_code == 0
-    assert _total(run, path, "hembesök") == 0 and _total(run, path, "samordna") == 1
+    assert search_total(run, path, "hembesök") == 0 and search_total(run, path, "samordna") == 1
     _check_index(path)
 
 
@@ -132,8 +126,8 @@ def test_an_index_made_under_other_masks_is_made_again_when_the_corpus_opens(
     db.execute("UPDATE corpus_info SET value = '0' WHERE key = 'index_masks'")
     db.commit()
     db.close()
-    assert _total(run, path, "omaskerad") == 0
-    assert _total(run, path, "samordna") == 1
+    assert search_total(run, path, "omaskerad") == 0
+    assert search_total(run, path, "samordna") == 1
     _check_index(path)
 
 
@@ -144,7 +138,7 @@ def test_the_search_index_keeps_no_copy_of_the_statements(run: Any, tmp_path: Pa
         (statement, *_) = corpus.statements("uppfoljning-2023-11-20")
     assert "statements_fts_content" not in tables and "statements_fts_docsize" not in tables
     assert statement.forms == "vårdcentralerna vill samordna sina scheman ."
-    assert _total(run, path, "vårdcentral") == 1
+    assert search_total(run, path, "vårdcentral") == 1
 
 
 def _places(corpus: Corpus, session_id: str) -> list[tuple[str | None, ...]]:

@@ -24,8 +24,9 @@ from synth.errors import StoreError, os_error_reason
 from synth.models import DIMENSIONS, CodedStatement, Evidence, Session, Statement, TagSet
 from synth.redact import INDEX_MASKS_VERSION, index_lemmas, redact
 from synth.store.forms import forms, inflections
+from synth.store.words import Words
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 DEFAULT_CORPUS = Path("corpus") / "synth.db"
 
 _MIGRATIONS: dict[int, str] = {
@@ -262,11 +263,122 @@ _MIGRATIONS: dict[int, str] = {
         PRIMARY KEY (source_id, position)
     );
     """,
+    # Keys as numbers: a session has a number (``sessions.number``) that its sources,
+    # places and statements keep instead of its id, which stays the name users see (a
+    # rename changes one row); a statement's kind is the id of a row of ``kinds``; its
+    # lowercase forms and lemmas are the ids of (form, lemma) pairs of ``words``, a blob
+    # of varints (``synth.store.words``). The text keys, the kind and the forms and
+    # lemmas as text made up a third of the statements table and most of its
+    # (session, position) index. The tables are made anew beside the old ones here;
+    # ``_keys_as_numbers`` (Python) fills the words and puts the new tables in place.
+    11: """
+    CREATE TABLE new_sessions (
+        number INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        date TEXT,
+        kind TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    INSERT INTO new_sessions (id, title, date, kind, content_hash, created_at)
+        SELECT id, title, date, kind, content_hash, created_at FROM sessions ORDER BY rowid;
+    CREATE TABLE new_sources (
+        id INTEGER PRIMARY KEY,
+        session INTEGER NOT NULL REFERENCES sessions(number) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT NOT NULL
+    );
+    INSERT INTO new_sources (id, session, position, name, path, sha256)
+        SELECT o.id, s.number, o.position, o.name, o.path, o.sha256
+        FROM sources o JOIN new_sessions s ON s.id = o.session_id;
+    CREATE TABLE new_places (
+        id INTEGER PRIMARY KEY,
+        session INTEGER NOT NULL REFERENCES sessions(number) ON DELETE CASCADE,
+        section TEXT,
+        section_shift TEXT,
+        prompt TEXT,
+        "group" TEXT
+    );
+    INSERT INTO new_places (id, session, section, section_shift, prompt, "group")
+        SELECT p.id, s.number, p.section, p.section_shift, p.prompt, p."group"
+        FROM places p JOIN new_sessions s ON s.id = p.session_id;
+    CREATE TABLE kinds (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL UNIQUE
+    );
+    INSERT INTO kinds (kind) SELECT DISTINCT kind FROM statements ORDER BY kind;
+    CREATE TABLE words (
+        id INTEGER PRIMARY KEY,
+        form TEXT NOT NULL,
+        lemma TEXT NOT NULL
+    );
+    CREATE TABLE new_statements (
+        id INTEGER PRIMARY KEY,
+        session INTEGER NOT NULL REFERENCES sessions(number) ON DELETE CASCADE,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        kind INTEGER NOT NULL REFERENCES kinds(id),
+        line_start INTEGER NOT NULL,
+        line_end INTEGER NOT NULL,
+        char_start INTEGER NOT NULL,
+        char_end INTEGER NOT NULL,
+        place_id INTEGER,
+        words BLOB NOT NULL,
+        UNIQUE(session, position)
+    );
+    """,
 }
 
+# Schema 11, once the new tables hold the rows: the old tables go and the new ones take
+# their names; the views and triggers that read the statements are made again.
+_KEYS_IN_PLACE = """
+    DROP VIEW IF EXISTS tags;
+    DROP VIEW IF EXISTS statements_indexed;
+    DROP TRIGGER IF EXISTS statements_fts_delete;
+    DROP TRIGGER IF EXISTS statements_fts_update;
+    DROP TABLE statements;
+    DROP TABLE places;
+    DROP TABLE sources;
+    DROP TABLE sessions;
+    ALTER TABLE new_sessions RENAME TO sessions;
+    ALTER TABLE new_sources RENAME TO sources;
+    ALTER TABLE new_places RENAME TO places;
+    ALTER TABLE new_statements RENAME TO statements;
+    CREATE INDEX sessions_date ON sessions(date, id);
+    CREATE INDEX sessions_hash ON sessions(content_hash);
+    CREATE INDEX sources_session ON sources(session);
+    CREATE INDEX places_session ON places(session);
+    CREATE VIEW statements_indexed AS
+        SELECT id, synth_mask(text) AS text, synth_mask_lemmas(synth_lemmas(words)) AS lemmas
+        FROM statements;
+    CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN
+        INSERT INTO statements_fts (statements_fts, rowid, text, lemmas)
+        VALUES ('delete', old.id, synth_mask(old.text),
+            synth_mask_lemmas(synth_lemmas(old.words)));
+    END;
+    CREATE TRIGGER statements_fts_update AFTER UPDATE OF text, words ON statements BEGIN
+        INSERT INTO statements_fts (statements_fts, rowid, text, lemmas)
+        VALUES ('delete', old.id, synth_mask(old.text),
+            synth_mask_lemmas(synth_lemmas(old.words)));
+        INSERT INTO statements_fts (rowid, text, lemmas)
+        VALUES (new.id, synth_mask(new.text), synth_mask_lemmas(synth_lemmas(new.words)));
+    END;
+    CREATE VIEW tags AS
+        SELECT t.statement_id AS statement_id, s.id AS session_id,
+            l.dimension AS dimension, l.label AS label, t.score AS score
+        FROM statement_tags t
+        JOIN labels l ON l.id = t.label_id
+        JOIN statements st ON st.id = t.statement_id
+        JOIN sessions s ON s.number = st.session;
+"""
+
 # The latest schema whose migration leaves space to give back (VACUUM) once it is done
-# (8 and 9 slimmed the statements, 10 compressed the sources): an older corpus gets it.
-_SHRINKING = 10
+# (8, 9 and 11 slimmed the statements, 10 compressed the sources): an older corpus gets it.
+_SHRINKING = 11
 
 # Statements written per executemany: large enough to be fast, small enough that a
 # session of a huge file is not held twice in memory.
@@ -328,17 +440,21 @@ RECORD_COLUMNS = (
     "prompt",
     "group",
     "lemmas",
-    "inflections",  # the lowercase forms where they differ from the lemmas
+    "forms",
 )
 
 # The record's columns that say where the statement stands: stored as its place_id.
 _PLACE = slice(RECORD_COLUMNS.index("section"), RECORD_COLUMNS.index("group") + 1)
-_STATEMENT_COLUMNS = (*RECORD_COLUMNS[: _PLACE.start], "place_id", *RECORD_COLUMNS[_PLACE.stop :])
+# Stored as they are: text, then after the kind the lines and characters.
+_LINES = slice(RECORD_COLUMNS.index("line_start"), RECORD_COLUMNS.index("char_end") + 1)
 _INSERT_STATEMENT = (
-    "INSERT INTO statements (id, session_id, source_id, position, "
-    + ", ".join(f'"{c}"' for c in _STATEMENT_COLUMNS)
-    + ")"
-    f" VALUES ({', '.join('?' * (4 + len(_STATEMENT_COLUMNS)))})"
+    "INSERT INTO statements (id, session, source_id, position, text, kind, line_start,"
+    " line_end, char_start, char_end, place_id, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+# The search index gets a statement's values as the view statements_indexed gives them.
+_INDEX_STATEMENT = (
+    "INSERT INTO statements_fts (rowid, text, lemmas)"
+    " VALUES (?, synth_mask(?), synth_mask_lemmas(?))"
 )
 
 
@@ -401,23 +517,43 @@ class _TagIds:
 class _Places:
     """Ids of the places of one session's statements, added as they first appear."""
 
-    def __init__(self, db: sqlite3.Connection, session_id: str) -> None:
+    def __init__(self, db: sqlite3.Connection, session: int) -> None:
         self.db = db
-        self.session_id = session_id
+        self.session = session
         self.ids: dict[tuple[object, ...], int] = {}
 
-    def row(self, columns: tuple[object, ...]) -> tuple[object, ...]:
-        """The statement's columns as stored: its place (``_PLACE``) as the place's id."""
-        place = columns[_PLACE]
+    def id(self, place: tuple[object, ...]) -> int:
+        """The id of a place (the record's ``_PLACE`` columns)."""
         found = self.ids.get(place)
         if found is None:
             cur = self.db.execute(
-                'INSERT INTO places (session_id, section, section_shift, prompt, "group")'
+                'INSERT INTO places (session, section, section_shift, prompt, "group")'
                 " VALUES (?, ?, ?, ?, ?)",
-                (self.session_id, *place),
+                (self.session, *place),
             )
             found = self.ids[place] = int(cur.lastrowid or 0)
-        return (*columns[: _PLACE.start], found, *columns[_PLACE.stop :])
+        return found
+
+
+class _Kinds:
+    """Ids of the kinds of statements ('bullet', 'paragraph'), added as they first appear."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.ids = {str(k): int(i) for i, k in db.execute("SELECT id, kind FROM kinds")}
+
+    def id(self, kind: str) -> int:
+        found = self.ids.get(kind)
+        if found is None:
+            cur = self.db.execute("INSERT INTO kinds (kind) VALUES (?)", (kind,))
+            found = self.ids[kind] = int(cur.lastrowid or 0)
+        return found
+
+
+class _Connection(sqlite3.Connection):
+    """A connection to a corpus, with the (form, lemma) pairs it has read."""
+
+    words: Words
 
 
 _LABELS = "SELECT id, dimension, label FROM labels"
@@ -554,18 +690,38 @@ def _text_in_pieces(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE sources DROP COLUMN text")
 
 
+def _keys_as_numbers(db: sqlite3.Connection) -> None:
+    """Schema 11: the statements of schema 10 into the new table (session number, kind
+    id, words as ids), then the new tables in place of the old."""
+    assert isinstance(db, _Connection)
+    db.words.refresh()
+    old = db.execute(
+        "SELECT st.id, s.number, st.source_id, st.position, st.text, k.id, st.line_start,"
+        " st.line_end, st.char_start, st.char_end, st.place_id, st.lemmas, st.inflections"
+        " FROM statements st JOIN new_sessions s ON s.id = st.session_id"
+        " JOIN kinds k ON k.kind = st.kind ORDER BY st.id"
+    )
+    while batch := old.fetchmany(_BATCH):
+        db.executemany(
+            "INSERT INTO new_statements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(*r[:11], db.words.encode(forms(str(r[12]), str(r[11])), str(r[11]))) for r in batch],
+        )
+    for sql in _statements(_KEYS_IN_PLACE):
+        db.execute(sql)
+
+
 # Steps in Python after a migration's SQL.
 _CONVERSIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     7: _compact_tags,
     8: _store_inflections,
     10: _text_in_pieces,
+    11: _keys_as_numbers,
 }
 
 
 def statement_record(st: Statement) -> StatementRecord:
     """The values stored for a statement (see ``StatementRecord``)."""
-    columns = tuple(getattr(st, name) for name in RECORD_COLUMNS[:-1])
-    return (*columns, inflections(st.forms, st.lemmas)), tag_records(st.tags)
+    return tuple(getattr(st, name) for name in RECORD_COLUMNS), tag_records(st.tags)
 
 
 def content_hash(texts: Iterable[str]) -> str:
@@ -633,16 +789,21 @@ class Corpus:
             ) from exc
 
     @staticmethod
-    def _connect(target: Path | str, uri: bool = False) -> sqlite3.Connection:
-        db = sqlite3.connect(target, timeout=30.0, isolation_level=None, uri=uri)
+    def _connect(target: Path | str, uri: bool = False) -> _Connection:
+        db = sqlite3.connect(
+            target, timeout=30.0, isolation_level=None, uri=uri, factory=_Connection
+        )
         db.row_factory = sqlite3.Row
+        db.words = Words(db)
         db.create_function("synth_mask", 1, redact, deterministic=True)
         db.create_function("synth_mask_lemmas", 1, index_lemmas, deterministic=True)
+        db.create_function("synth_lemmas", 1, db.words.lemmas, deterministic=True)
+        db.create_function("synth_forms", 1, db.words.forms, deterministic=True)
         db.execute("PRAGMA busy_timeout = 30000")
         db.execute("PRAGMA foreign_keys = ON")
         return db
 
-    def _connect_readonly(self) -> sqlite3.Connection:
+    def _connect_readonly(self) -> _Connection:
         """A connection that never writes (sqlite ``mode=ro``), the schema brought up to
         date first where the file can be written."""
         uri = f"file:{urllib.parse.quote(str(self.path.resolve()))}?mode=ro"
@@ -691,16 +852,29 @@ class Corpus:
                 with self.transaction() as db:
                     _index_with_current_masks(db)
             return
-        with self.transaction() as db:
-            version = int(db.execute("PRAGMA user_version").fetchone()[0])
-            for target in sorted(_MIGRATIONS):
-                if target > version:
-                    for sql in _statements(_MIGRATIONS[target]):
-                        db.execute(sql)
-                    if target in _CONVERSIONS:
-                        _CONVERSIONS[target](db)
-                    db.execute(f"PRAGMA user_version = {target}")
-            _index_with_current_masks(db)
+        # Schema 11 makes tables anew: foreign keys are not enforced while a migration
+        # runs (dropping a table would delete the rows that point at it) and are checked
+        # before it commits. (Set outside the transaction: inside, the pragma does nothing.)
+        self.db.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.transaction() as db:
+                version = int(db.execute("PRAGMA user_version").fetchone()[0])
+                for target in sorted(_MIGRATIONS):
+                    if target > version:
+                        for sql in _statements(_MIGRATIONS[target]):
+                            db.execute(sql)
+                        if target in _CONVERSIONS:
+                            _CONVERSIONS[target](db)
+                        db.execute(f"PRAGMA user_version = {target}")
+                _index_with_current_masks(db)
+                broken = db.execute("PRAGMA foreign_key_check").fetchone()
+                if broken is not None:
+                    raise StoreError(
+                        f"{self.path}: rows of table {broken[0]} point at missing rows of"
+                        f" {broken[2]}; the corpus is left as it was (schema {version})"
+                    )
+        finally:
+            self.db.execute("PRAGMA foreign_keys = ON")
         if 0 < version < _SHRINKING:
             self._vacuum()
 
@@ -733,6 +907,7 @@ class Corpus:
                 # SQLite has already rolled back after some errors (a full disk).
                 if self.db.in_transaction:
                     self.db.execute("ROLLBACK")
+                self.db.words.forget()  # pairs added in the transaction are gone
                 raise
         except sqlite3.OperationalError as exc:
             if exc.sqlite_errorcode == sqlite3.SQLITE_FULL:
@@ -760,8 +935,9 @@ class Corpus:
         Raises ``StoreError`` when the file is one of several of a session: replacing the
         session with this file alone would drop the others."""
         rows = self.db.execute(
-            "SELECT o.session_id, (SELECT COUNT(*) FROM sources x WHERE x.session_id ="
-            " o.session_id) AS n FROM sources o WHERE o.path = ? ORDER BY o.id",
+            "SELECT s.id AS session_id, (SELECT COUNT(*) FROM sources x WHERE x.session ="
+            " o.session) AS n FROM sources o JOIN sessions s ON s.number = o.session"
+            " WHERE o.path = ? ORDER BY o.id",
             (path,),
         ).fetchall()
         for row in rows:
@@ -805,6 +981,7 @@ class Corpus:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         count = 0
         with self.transaction() as db:
+            self.db.words.refresh()
             if replace:
                 db.execute("DELETE FROM sessions WHERE id = ?", (session.id,))
             elif self.session_exists(session.id):
@@ -813,17 +990,20 @@ class Corpus:
                 )
             if unique_content and (existing := self.session_by_hash(content_hash)):
                 raise StoreError(f"the same notes are already stored as session '{existing}'")
-            db.execute(
-                "INSERT INTO sessions (id, title, date, kind, content_hash, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (session.id, session.title, session.date, session.kind, content_hash, now),
+            number = int(
+                db.execute(
+                    "INSERT INTO sessions (id, title, date, kind, content_hash, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (session.id, session.title, session.date, session.kind, content_hash, now),
+                ).lastrowid
+                or 0
             )
             source_ids: list[int] = []
             for pos, (name, path, sha, text) in enumerate(sources):
                 cur = db.execute(
-                    "INSERT INTO sources (session_id, position, name, path, sha256)"
+                    "INSERT INTO sources (session, position, name, path, sha256)"
                     " VALUES (?, ?, ?, ?, ?)",
-                    (session.id, pos, name, path, sha),
+                    (number, pos, name, path, sha),
                 )
                 source_ids.append(int(cur.lastrowid or 0))
                 _insert_text(db, source_ids[-1], text)
@@ -832,20 +1012,35 @@ class Corpus:
             # (cProfile), and the write lock held since BEGIN IMMEDIATE keeps the ids free.
             first_id = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM statements").fetchone()[0])
             rows: list[tuple[object, ...]] = []
+            indexed: list[tuple[object, ...]] = []
             tag_rows: list[tuple[object, ...]] = []
             ids = _TagIds(db)
-            places = _Places(db, session.id)
+            places = _Places(db, number)
+            kinds = _Kinds(db)
+            words = self.db.words
             for source_index, item in statements:
                 count += 1
                 columns, tags = statement_record(item) if isinstance(item, Statement) else item
                 statement_id = first_id + count
-                stored = places.row(columns)
-                rows.append((statement_id, session.id, source_ids[source_index], count, *stored))
-                text = str(columns[0])
-                tag_rows.extend(ids.row(statement_id, text, tag) for tag in tags)
+                said, kind, lemmas, written = columns[0], columns[1], columns[-2], columns[-1]
+                rows.append(
+                    (
+                        statement_id,
+                        number,
+                        source_ids[source_index],
+                        count,
+                        said,
+                        kinds.id(str(kind)),
+                        *columns[_LINES],
+                        places.id(columns[_PLACE]),
+                        words.encode(str(written), str(lemmas)),
+                    )
+                )
+                indexed.append((statement_id, said, lemmas))
+                tag_rows.extend(ids.row(statement_id, str(said), tag) for tag in tags)
                 if len(rows) >= _BATCH:
-                    self._insert_statements(db, rows, tag_rows)
-            self._insert_statements(db, rows, tag_rows)
+                    self._insert_statements(db, rows, indexed, tag_rows)
+            self._insert_statements(db, rows, indexed, tag_rows)
             db.executemany(
                 "INSERT OR IGNORE INTO boilerplate (key) VALUES (?)", [(k,) for k in boilerplate]
             )
@@ -853,22 +1048,18 @@ class Corpus:
 
     @staticmethod
     def _insert_statements(
-        db: sqlite3.Connection, rows: list[tuple[object, ...]], tag_rows: list[tuple[object, ...]]
+        db: sqlite3.Connection,
+        rows: list[tuple[object, ...]],
+        indexed: list[tuple[object, ...]],
+        tag_rows: list[tuple[object, ...]],
     ) -> None:
-        """Insert statement rows, index them for search, insert their tag rows; empties
-        both lists. Statement rows carry consecutive ids."""
-        if not rows:
-            return
+        """Insert statement rows, index them for search (``indexed``: id, text, lemmas of
+        each), insert their tag rows; empties the lists."""
         db.executemany(_INSERT_STATEMENT, rows)
-        db.execute(
-            "INSERT INTO statements_fts (rowid, text, lemmas)"
-            " SELECT id, synth_mask(text), synth_mask_lemmas(lemmas) FROM statements"
-            " WHERE id BETWEEN ? AND ?",
-            (rows[0][0], rows[-1][0]),
-        )
+        db.executemany(_INDEX_STATEMENT, indexed)
         db.executemany(_INSERT_TAG, tag_rows)
-        rows.clear()
-        tag_rows.clear()
+        for done in (rows, indexed, tag_rows):
+            done.clear()
 
     def replace_tags(self, session_id: str, tagged: Iterable[tuple[int, TagSet]]) -> int:
         """Replace the tags of a session's statements (by statement id), atomically."""
@@ -877,7 +1068,8 @@ class Corpus:
             texts = dict(self.statement_ids(session_id))
             db.execute(
                 "DELETE FROM statement_tags WHERE statement_id IN"
-                " (SELECT id FROM statements WHERE session_id = ?)",
+                " (SELECT id FROM statements"
+                "  WHERE session = (SELECT number FROM sessions WHERE id = ?))",
                 (session_id,),
             )
             ids = _TagIds(db)
@@ -940,12 +1132,8 @@ class Corpus:
         with self.transaction() as db:
             if self.session_exists(new):
                 raise StoreError(f"session '{new}' already exists; choose another id")
-            # The rows that point at the session follow it (tags follow their statements);
-            # foreign keys are checked at the commit, when every row agrees again.
-            db.execute("PRAGMA defer_foreign_keys = ON")
+            # The rows of the session point at its number, which stays.
             db.execute("UPDATE sessions SET id = ? WHERE id = ?", (new, old))
-            for table in ("sources", "statements", "places"):
-                db.execute(f"UPDATE {table} SET session_id = ? WHERE session_id = ?", (new, old))
 
     def merge_sessions(self, target: str, others: list[str]) -> int:
         """Move the sources and statements of ``others`` to the end of ``target`` (in the
@@ -954,25 +1142,25 @@ class Corpus:
         others = [o for o in dict.fromkeys(others) if o != target]
         self.sessions_by_ids([target, *others])
         with self.transaction() as db:
+            into = self._number(target)
             for other in others:
-                statements, sources = (self._last_position(table, target) for table in _POSITIONED)
+                number = self._number(other)
+                statements, sources = (self._last_position(table, into) for table in _POSITIONED)
                 # Positions go up by a gap first, so no two rows share one on the way.
                 db.execute(
-                    "UPDATE statements SET session_id = ?, position = position + ?"
-                    " WHERE session_id = ?",
-                    (target, statements, other),
+                    "UPDATE statements SET session = ?, position = position + ? WHERE session = ?",
+                    (into, statements, number),
                 )
                 db.execute(
-                    "UPDATE sources SET session_id = ?, position = position + ? + 1"
-                    " WHERE session_id = ?",
-                    (target, sources, other),
+                    "UPDATE sources SET session = ?, position = position + ? + 1 WHERE session = ?",
+                    (into, sources, number),
                 )
-                db.execute("UPDATE places SET session_id = ? WHERE session_id = ?", (target, other))
-                db.execute("DELETE FROM sessions WHERE id = ?", (other,))
+                db.execute("UPDATE places SET session = ? WHERE session = ?", (into, number))
+                db.execute("DELETE FROM sessions WHERE number = ?", (number,))
             ids = [
                 int(r[0])
                 for r in db.execute(
-                    "SELECT id FROM sources WHERE session_id = ? ORDER BY position", (target,)
+                    "SELECT id FROM sources WHERE session = ? ORDER BY position", (into,)
                 )
             ]
             digests = [_text_digest(self.source_text(i)) for i in ids]
@@ -981,11 +1169,18 @@ class Corpus:
             )
         return self.session(target).statement_count
 
-    def _last_position(self, table: str, session_id: str) -> int:
+    def _last_position(self, table: str, number: int) -> int:
         assert table in _POSITIONED
         row = self.db.execute(
-            f"SELECT COALESCE(MAX(position), 0) FROM {table} WHERE session_id = ?", (session_id,)
+            f"SELECT COALESCE(MAX(position), 0) FROM {table} WHERE session = ?", (number,)
         ).fetchone()
+        return int(row[0])
+
+    def _number(self, session_id: str) -> int:
+        """The number the rows of a session point at (the session must exist)."""
+        row = self.db.execute("SELECT number FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"unknown session '{session_id}' in {self.path}")
         return int(row[0])
 
     def sessions(self) -> list[Session]:
@@ -994,9 +1189,9 @@ class Corpus:
     def _sessions(self, where: str, params: tuple[str, ...]) -> list[Session]:
         rows = self.db.execute(
             "SELECT s.id, s.title, s.date, s.kind, s.created_at,"
-            " (SELECT COUNT(*) FROM statements t WHERE t.session_id = s.id) AS n,"
+            " (SELECT COUNT(*) FROM statements t WHERE t.session = s.number) AS n,"
             " (SELECT group_concat(name, ', ') FROM"
-            "   (SELECT name FROM sources o WHERE o.session_id = s.id ORDER BY position)) AS src"
+            "   (SELECT name FROM sources o WHERE o.session = s.number ORDER BY position)) AS src"
             f" FROM sessions s {where} ORDER BY s.date IS NULL, s.date, s.id",
             params,
         ).fetchall()
@@ -1037,10 +1232,12 @@ class Corpus:
     def statements(self, session_id: str) -> list[Statement]:
         """The statements of a session, in order, with their tags and evidence."""
         rows = self.db.execute(
-            'SELECT st.*, so.name AS source, p.section, p.section_shift, p.prompt, p."group"'
+            "SELECT st.*, k.kind AS kind_name, so.name AS source,"
+            ' p.section, p.section_shift, p.prompt, p."group"'
             " FROM statements st JOIN sources so ON so.id = st.source_id"
+            " JOIN kinds k ON k.id = st.kind"
             " LEFT JOIN places p ON p.id = st.place_id"
-            " WHERE st.session_id = ? ORDER BY st.position",
+            " WHERE st.session = (SELECT number FROM sessions WHERE id = ?) ORDER BY st.position",
             (session_id,),
         ).fetchall()
         texts = {int(r["id"]): str(r["text"]) for r in rows}
@@ -1050,7 +1247,8 @@ class Corpus:
             "SELECT t.statement_id, l.dimension, l.label, t.evidence, t.evidence_text, t.score"
             " FROM statements st JOIN statement_tags t ON t.statement_id = st.id"
             " JOIN labels l ON l.id = t.label_id"
-            " WHERE st.session_id = ? ORDER BY st.id, l.dimension, l.label",
+            " WHERE st.session = (SELECT number FROM sessions WHERE id = ?)"
+            " ORDER BY st.id, l.dimension, l.label",
             (session_id,),
         ):
             ts = tags.setdefault(int(statement_id), TagSet())
@@ -1060,7 +1258,9 @@ class Corpus:
             if score is not None:
                 ts.scores[(dimension, label)] = float(score)
         out: list[Statement] = []
+        decode = self.db.words.decode
         for r in rows:
+            written, lemmas = decode(r["words"])
             out.append(
                 Statement(
                     text=r["text"],
@@ -1069,14 +1269,14 @@ class Corpus:
                     line_end=r["line_end"],
                     char_start=r["char_start"],
                     char_end=r["char_end"],
-                    kind=r["kind"],
+                    kind=r["kind_name"],
                     section=r["section"],
                     section_shift=r["section_shift"],
                     prompt=r["prompt"],
                     group=r["group"],
                     position=r["position"],
-                    lemmas=r["lemmas"],
-                    forms=forms(r["inflections"], r["lemmas"]),
+                    lemmas=lemmas,
+                    forms=written,
                     tags=tags.get(int(r["id"]), TagSet()),
                 )
             )
@@ -1086,7 +1286,8 @@ class Corpus:
         return [
             (int(r[0]), str(r[1]))
             for r in self.db.execute(
-                "SELECT id, text FROM statements WHERE session_id = ? ORDER BY position",
+                "SELECT id, text FROM statements"
+                " WHERE session = (SELECT number FROM sessions WHERE id = ?) ORDER BY position",
                 (session_id,),
             )
         ]
@@ -1094,7 +1295,8 @@ class Corpus:
     def sources(self, session_id: str) -> list[tuple[str, str, str]]:
         """(name, path, text) of each source of a session, in order."""
         rows = self.db.execute(
-            "SELECT id, name, path FROM sources WHERE session_id = ? ORDER BY position",
+            "SELECT id, name, path FROM sources"
+            " WHERE session = (SELECT number FROM sessions WHERE id = ?) ORDER BY position",
             (session_id,),
         ).fetchall()
         return [(str(r[1]), str(r[2]), "".join(self.source_text(int(r[0])))) for r in rows]

@@ -1,5 +1,6 @@
-"""A statement's lowercase word forms as the corpus stores them: only where they differ
-from the lemmas.
+"""A statement's lowercase word forms as schemas 8 to 10 stored them: only where they
+differ from the lemmas (schema 11 stores forms and lemmas as word ids,
+``synth.store.words``; these functions read an older corpus when it is converted).
 
 Forms and lemmas are aligned word by word (space-separated) and about two words in three
 are their own lemma, so the corpus keeps a form only where it is not its lemma and an

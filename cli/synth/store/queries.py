@@ -11,8 +11,6 @@ import json
 import sqlite3
 from collections.abc import Iterator, Sequence
 
-from synth.store.forms import forms
-
 # The sides as a table: (session_id, side). json_each keeps it to two parameters however
 # many sessions are compared.
 _SIDES = (
@@ -37,7 +35,8 @@ def side_statement_counts(
     """Statements on each side ('a', 'b')."""
     rows = db.execute(
         _SIDES + " SELECT side.side, COUNT(*) FROM side"
-        " JOIN statements st ON st.session_id = side.session_id GROUP BY side.side",
+        " JOIN sessions s ON s.id = side.session_id"
+        " JOIN statements st ON st.session = s.number GROUP BY side.side",
         (_ids(a_ids), _ids(b_ids)),
     )
     return {str(side): int(n) for side, n in rows}
@@ -67,13 +66,13 @@ def label_example(
     """A statement of ``side`` with the label: of readable length if there is one, then the
     earliest."""
     row = db.execute(
-        _SIDES + " SELECT st.session_id, st.position, st.text FROM side"
+        _SIDES + " SELECT s.id, st.position, st.text FROM side"
         " JOIN tags t ON t.session_id = side.session_id AND t.dimension = ? AND t.label = ?"
         " JOIN statements st ON st.id = t.statement_id"
-        " JOIN sessions s ON s.id = st.session_id"
+        " JOIN sessions s ON s.number = st.session"
         " WHERE side.side = ?"
         " ORDER BY length(st.text) NOT BETWEEN 30 AND 240, s.date IS NULL, s.date,"
-        " st.session_id, st.position LIMIT 1",
+        " s.id, st.position LIMIT 1",
         (_ids(a_ids), _ids(b_ids), dimension, label, side),
     ).fetchone()
     return _example(row)
@@ -85,11 +84,11 @@ def lemma_phrase_example(
     """The earliest statement of the sessions whose lemmas hold ``phrase``."""
     quoted = '"' + phrase.replace('"', '""') + '"'
     row = db.execute(
-        "SELECT st.session_id, st.position, st.text FROM statements_fts"
+        "SELECT s.id, st.position, st.text FROM statements_fts"
         " JOIN statements st ON st.id = statements_fts.rowid"
-        " JOIN sessions s ON s.id = st.session_id"
-        " WHERE statements_fts MATCH ? AND st.session_id IN (SELECT value FROM json_each(?))"
-        " ORDER BY s.date IS NULL, s.date, st.session_id, st.position LIMIT 1",
+        " JOIN sessions s ON s.number = st.session"
+        " WHERE statements_fts MATCH ? AND s.id IN (SELECT value FROM json_each(?))"
+        " ORDER BY s.date IS NULL, s.date, s.id, st.position LIMIT 1",
         (f"lemmas : {quoted}", _ids(session_ids)),
     ).fetchone()
     return _example(row)
@@ -100,7 +99,8 @@ def texts_and_lemmas(
 ) -> Iterator[tuple[str, str]]:
     """(text, lemmas) of every statement of the sessions."""
     for text, lemmas in db.execute(
-        "SELECT text, lemmas FROM statements WHERE session_id IN (SELECT value FROM json_each(?))",
+        "SELECT text, synth_lemmas(words) FROM statements WHERE session IN"
+        " (SELECT number FROM sessions WHERE id IN (SELECT value FROM json_each(?)))",
         (_ids(session_ids),),
     ):
         yield str(text), str(lemmas)
@@ -125,17 +125,15 @@ def label_counts_by_session(
 
 def forms_and_lemmas_with(db: sqlite3.Connection, word: str) -> Iterator[tuple[str, str]]:
     """(forms, lemmas) of up to 20 statements whose text holds ``word``."""
-    # Forms are stored where they differ from the lemmas (synth.store.forms); the
-    # condition keeps the statements whose forms are not empty.
+    # The statements whose forms are not empty (synth.store.words).
     rows = db.execute(
-        "SELECT st.inflections, st.lemmas FROM statements_fts"
+        "SELECT synth_forms(st.words) AS f, synth_lemmas(st.words) FROM statements_fts"
         " JOIN statements st ON st.id = statements_fts.rowid"
-        " WHERE statements_fts MATCH ? AND (st.inflections != '' OR st.lemmas != '')"
-        " AND st.inflections != char(9) LIMIT 20",
+        " WHERE statements_fts MATCH ? AND f != '' LIMIT 20",
         ('text : "' + word.replace('"', '""') + '"',),
     )
-    for stored, lemmas in rows:
-        yield forms(str(stored), str(lemmas)), str(lemmas)
+    for written, lemmas in rows:
+        yield str(written), str(lemmas)
 
 
 def search_statements(
@@ -154,7 +152,7 @@ def search_statements(
     where = ["statements_fts MATCH ?"]
     params: list[object] = [match]
     if sessions:
-        where.append("st.session_id IN (SELECT value FROM json_each(?))")
+        where.append("s.id IN (SELECT value FROM json_each(?))")
         params.append(_ids(sessions))
     if labels:
         where.append(
@@ -166,15 +164,15 @@ def search_statements(
         params.append(json.dumps([list(pair) for pair in labels]))
     base = (
         " FROM statements_fts JOIN statements st ON st.id = statements_fts.rowid"
-        " JOIN sessions s ON s.id = st.session_id"
+        " JOIN sessions s ON s.number = st.session"
         " WHERE " + " AND ".join(where)
     )
     total = int(db.execute("SELECT COUNT(*)" + base, params).fetchone()[0])
     rows = db.execute(
-        "SELECT st.session_id, s.date, s.title, st.position, st.text, st.line_start,"
+        "SELECT s.id AS session_id, s.date, s.title, st.position, st.text, st.line_start,"
         " (SELECT name FROM sources so WHERE so.id = st.source_id) AS source"
         + base
-        + " ORDER BY s.date IS NULL, s.date, st.session_id, st.position LIMIT ?",
+        + " ORDER BY s.date IS NULL, s.date, s.id, st.position LIMIT ?",
         [*params, limit],
     ).fetchall()
     return total, rows
