@@ -410,3 +410,20 @@ def test_any_forms_and_lemmas_read_back_as_written(
 @given(st.lists(st.integers(min_value=0, max_value=2**40), max_size=20))
 def test_numbers_read_back_from_their_varints(ids: list[int]) -> None:
     assert words.numbers(words.varints(ids)) == ids
+
+
+def test_a_schema_10_corpus_with_statements_of_no_session_is_not_converted(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "old.db"
+    _schema_10_corpus(path)
+    db = sqlite3.connect(path)  # foreign keys not enforced: a row left behind
+    db.execute("DELETE FROM sessions WHERE id = 'bb'")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match=r"old\.db: 1 of the sources of the corpus belong to no"):
+        Corpus(path)
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 10
+    assert db.execute("SELECT COUNT(*) FROM statements").fetchone()[0] == 8
+    db.close()

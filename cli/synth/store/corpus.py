@@ -706,6 +706,18 @@ def _keys_as_numbers(db: sqlite3.Connection) -> None:
             "INSERT INTO new_statements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(*r[:11], db.words.encode(forms(str(r[12]), str(r[11])), str(r[11]))) for r in batch],
         )
+    # A row whose session is not stored would not be carried over: nothing is converted.
+    for table in ("sources", "places", "statements"):
+        before, after = (
+            int(db.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0])
+            for name in (table, f"new_{table}")
+        )
+        if before != after:
+            raise StoreError(
+                f"{before - after} of the {table} of the corpus belong to no stored session;"
+                " the corpus is left as it was: ingest its notes again into a new corpus"
+                " (--corpus)"
+            )
     for sql in _statements(_KEYS_IN_PLACE):
         db.execute(sql)
 
@@ -864,7 +876,10 @@ class Corpus:
                         for sql in _statements(_MIGRATIONS[target]):
                             db.execute(sql)
                         if target in _CONVERSIONS:
-                            _CONVERSIONS[target](db)
+                            try:
+                                _CONVERSIONS[target](db)
+                            except StoreError as exc:
+                                raise StoreError(f"{self.path}: {exc}") from exc
                         db.execute(f"PRAGMA user_version = {target}")
                 _index_with_current_masks(db)
                 broken = db.execute("PRAGMA foreign_key_check").fetchone()
