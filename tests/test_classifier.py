@@ -43,17 +43,19 @@ def _scored_rows(tagger: Tagger, items: list[tuple[str, list[tuple[int, int]]]])
     assert tagger.classifier is not None
     classifier = tagger.classifier
     seen: list[Any] = []
-    score = classifier.scores
+    score = classifier.segment_scores
 
-    def spy(rows: Any) -> Any:
-        seen.extend(list(r) for r in rows)
-        return score(rows)
+    def spy(rows: Any, starts: Any) -> Any:
+        # each statement's rows start with the zero row
+        ends = [*starts[1:], len(rows)]
+        seen.extend(rows[start + 1 : end].tolist() for start, end in zip(starts, ends, strict=True))
+        return score(rows, starts)
 
-    classifier.scores = spy  # type: ignore[method-assign]
+    classifier.segment_scores = spy  # type: ignore[method-assign]
     try:
         tagger.tag_many([(tagger.split(text), spans) for text, spans in items])
     finally:
-        del classifier.scores
+        del classifier.segment_scores
     return seen
 
 

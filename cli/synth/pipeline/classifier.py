@@ -299,15 +299,27 @@ class Classifier:
         self._load()
         if not statements:
             return numpy.zeros((0, len(self._labels)))
-        # One reduceat over all statements; each starts with the zero row 0, so that a
-        # statement without words still has a segment.
+        # Each statement starts with the zero row 0, so that one without words still has
+        # a segment of its own.
         flat: list[int] = []
         starts: list[int] = []
         for rows in statements:
             starts.append(len(flat))
             flat.append(0)
             flat.extend(rows)
-        sums = numpy.add.reduceat(self._weights[flat], starts, axis=0)
+        return self.segment_scores(numpy.array(flat), numpy.array(starts))
+
+    def segment_scores(
+        self, rows: numpy.ndarray[Any, Any], starts: numpy.ndarray[Any, Any]
+    ) -> numpy.ndarray[Any, Any]:
+        """Label probabilities (statements × labels) of statements given as one array of
+        weight rows: each statement's from its start to the next one's, the first of them
+        the zero row 0 (``scores``)."""
+        self._load()
+        if not len(starts):
+            return numpy.zeros((0, len(self._labels)))
+        # One reduceat over all statements.
+        sums = numpy.add.reduceat(self._weights[rows], starts, axis=0)
         logits = self._bias.astype(numpy.float64) + sums
         # A very long statement can sum to a logit whose exp overflows (a RuntimeWarning
         # on the terminal); beyond ±500 the probability is 0 or 1 to the last digit anyway.

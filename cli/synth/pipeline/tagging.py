@@ -21,17 +21,18 @@ from __future__ import annotations
 
 import itertools
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from operator import attrgetter, itemgetter
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy
 
 from synth.models import DIMENSIONS, Evidence, TagSet
 from synth.pipeline.classifier import FUNCTION_WORDS, TOP_WORDS, Classifier, term_features
 from synth.taxonomy import Label, Taxonomy, Term
 
 if TYPE_CHECKING:
-    import numpy
     from spacy.language import Language
     from spacy.tokens import Doc
 
@@ -55,10 +56,11 @@ class _Phrase:
     lowers: tuple[str, ...]
     lemmas: tuple[frozenset[str], ...]
 
-    def matches(self, types: Sequence[WordType], start: int) -> bool:
-        """Whether the phrase matches at ``start``: every word by its lower case, or every
-        word by its lemma (as spaCy's PhraseMatcher on LOWER and on LEMMA did)."""
-        if start + len(self.lowers) > len(types):
+    def matches(self, types: Sequence[WordType], start: int, end: int) -> bool:
+        """Whether the phrase matches at ``start`` before the token ``end``: every word by
+        its lower case, or every word by its lemma (as spaCy's PhraseMatcher on LOWER and on
+        LEMMA did)."""
+        if start + len(self.lowers) > end:
             return False
         by_lower = by_lemma = True
         # Plain loops, leaving at the first word that fits neither way: most candidates
@@ -89,6 +91,11 @@ class WordType:
     # then read off its word types (0: not a word; -1: not read yet).
     row: int = 0
     marked: bool = False  # hits a term or may start a phrase: term tagging looks at it
+    # What the word alone gives: ((dimension, label), term) of each label its terms tag,
+    # sorted, the first term of a label only (one piece of evidence per label and word);
+    # and (dimension, label) of the excludes it hits.
+    found: tuple[tuple[tuple[str, str], str], ...] = ()
+    excludes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -105,9 +112,58 @@ class Tokens:
 _OTHER_SPACING = re.compile(r"[^\S ]|  |^ | $")
 # Chunks kept in the cache before it starts afresh (bounds its memory).
 _CHUNK_CACHE_SIZE = 500_000
-# A chunk's word types, their offsets in it (None: one token), and its length + 1 (the
-# step to the next chunk): no len() per chunk of a text.
-_Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int]
+# A chunk's word types, their offsets in it (None: one token), its length + 1 (the step
+# to the next chunk): no len() per chunk of a text; and for a batch of texts, its offsets
+# (always) and its number of tokens.
+_Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int, tuple[int, ...], int]
+_TYPES = itemgetter(0)
+_STEP = itemgetter(2)
+_OFFSETS = itemgetter(3)
+_COUNT = itemgetter(4)
+_MARKED = attrgetter("marked")
+_ROW = attrgetter("row")
+# Whitespace other than a space (see _OTHER_SPACING).
+_OTHER_WHITESPACE = re.compile(r"[^\S ]")
+
+
+@dataclass
+class _Batch:
+    """Statements tagged together: the tokens of their texts (word types and character
+    offsets in their text), the texts, and of each statement its text (an index) and the
+    tokens it spans (from ``firsts`` to ``ends``, indices of ``types``)."""
+
+    types: list[WordType]
+    starts: list[int]
+    texts: list[str]
+    texts_of: list[int]
+    firsts: list[int]
+    ends: list[int]
+
+
+# A statement's tags by the terms (None: none), the labels they give in the order of their
+# evidence (before any veto), and the labels whose excludes matched in it (None: none).
+_TermTags = tuple[TagSet | None, tuple[tuple[str, str], ...], set[tuple[str, str]] | None]
+_NOTHING: _TermTags = (None, (), None)
+# A phrase found: its length in tokens, dimension, label, term and whether an exclude.
+_PhraseHit = tuple[int, str, str, str, bool]
+# The phrases at a pair of word types: those the pair matches, the longer ones to check.
+_PairPhrases = tuple[tuple[_PhraseHit, ...], tuple[tuple["_Phrase", _PhraseHit], ...]]
+# The labels of each dimension, in the taxonomy's order.
+_LabelSet = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _before(counts: numpy.ndarray[Any, Any]) -> numpy.ndarray[Any, Any]:
+    """The sum of the counts before each one."""
+    found: numpy.ndarray[Any, Any] = numpy.cumsum(counts) - counts
+    return found
+
+
+def _ranges(
+    starts: numpy.ndarray[Any, Any], counts: numpy.ndarray[Any, Any]
+) -> numpy.ndarray[Any, Any]:
+    """``range(start, start + count)`` of each start and count, one after the other."""
+    found: numpy.ndarray[Any, Any] = numpy.repeat(starts - _before(counts), counts)
+    return found + numpy.arange(len(found))
 
 
 def _word_hits(term: Term, lower: str, lemma: str, text: str) -> bool:
@@ -202,14 +258,19 @@ class Tagger:
             for first in {phrase.lowers[0], *phrase.lemmas[0]}:
                 for second in dict.fromkeys(seconds):
                     self._phrase_index.setdefault(first, {}).setdefault(second, []).append(n)
-        # Candidate phrases at a pair of word types (None: the text's last word).
-        self._pairs: dict[tuple[WordType, WordType | None], tuple[int, ...]] = {}
+        # The phrases at a pair of word types (None: the statement's last word): those the
+        # pair matches, and the longer ones to check (``_pair``).
+        self._pairs: dict[tuple[WordType, WordType | None], _PairPhrases] = {}
+        self._label_sets: dict[tuple[tuple[str, str], ...], _LabelSet] = {}
+        # The classifier's column of each label, and whether the taxonomy has that label.
+        self._columns: dict[tuple[str, str], int] = {}
+        self._known = numpy.zeros(0, dtype=bool)
         self._types: dict[int, WordType] = {}
         self._chunks: dict[str, _Chunk] = {}
         # Word types whose classifier row is not read yet (read a batch at a time).
         self._unread: list[WordType] = []
         # The classifier's rows of the term features of each set of term tags.
-        self._features: dict[tuple[tuple[str, ...], ...], list[int]] = {}
+        self._features: dict[tuple[tuple[str, str], ...], list[int]] = {}
 
     def _phrase(self, label: Label, term: Term, exclude: bool) -> _Phrase:
         """A phrase term's words, and the lemmas each may have: as lemmatized, or as written.
@@ -277,7 +338,7 @@ class Tagger:
             found = get(chunk)
             if found is None:
                 found = self._new_chunk(chunk)
-            chunk_types, chunk_starts, step = found
+            chunk_types, chunk_starts, step, _, _ = found
             types += chunk_types
             if chunk_starts is None:
                 start(position)
@@ -290,8 +351,14 @@ class Tagger:
         tokens = self.tokens(self.nlp.tokenizer(chunk), chunk)
         if len(self._chunks) >= _CHUNK_CACHE_SIZE:
             self._chunks.clear()
-        starts = None if len(tokens.starts) == 1 else tuple(tokens.starts)
-        found = self._chunks[chunk] = (tuple(tokens.types), starts, len(chunk) + 1)
+        offsets = tuple(tokens.starts)
+        found = self._chunks[chunk] = (
+            tuple(tokens.types),
+            None if len(offsets) == 1 else offsets,
+            len(chunk) + 1,
+            offsets,
+            len(offsets),
+        )
         return found
 
     def _new_type(self, doc: Doc, i: int, orth: int) -> WordType:
@@ -301,6 +368,11 @@ class Tagger:
         is_word = _has_letter(text)
         hits = self._token_hits(text, lower, lemma) if is_word else ()
         phrase_first = lower in self._phrase_index or lemma in self._phrase_index
+        found: dict[tuple[str, str], str] = {}
+        for dim, label, term in sorted(
+            (h.dimension, h.label, h.term) for h in hits if not h.exclude
+        ):
+            found.setdefault((dim, label), term)
         word = WordType(
             text,
             lower,
@@ -313,30 +385,29 @@ class Tagger:
             is_word=is_word,
             row=-1 if is_word else 0,
             marked=bool(hits) or phrase_first,
+            found=tuple(found.items()),
+            excludes=tuple(dict.fromkeys((h.dimension, h.label) for h in hits if h.exclude)),
         )
         self._types[orth] = word
         if is_word and self.classifier is not None:
             self._unread.append(word)
         return word
 
-    def _phrase_matches(
-        self, types: Sequence[WordType], firsts: Iterable[int]
-    ) -> list[tuple[int, int, int]]:
-        """(start, end, phrase index) of every phrase term found at the positions
-        ``firsts`` (those of the words a phrase may start with), in order."""
-        found: list[tuple[int, int, int]] = []
-        phrases = self._phrases
-        pairs = self._pairs
-        last = len(types) - 1
-        for i in firsts:
-            key = (types[i], types[i + 1] if i < last else None)
-            candidates = pairs.get(key)
-            if candidates is None:
-                candidates = pairs[key] = self._candidates(*key)
-            for n in candidates:
-                if phrases[n].matches(types, i):
-                    found.append((i, i + len(phrases[n].lowers), n))
-        found.sort()
+    def _pair(self, word: WordType, after: WordType | None) -> _PairPhrases:
+        """The phrases that may start at ``word`` when ``after`` (None: nothing) follows:
+        those the two words match already (a phrase of one or two words), and the longer
+        ones still to be checked against the words after them."""
+        matched: list[_PhraseHit] = []
+        longer: list[tuple[_Phrase, _PhraseHit]] = []
+        pair = (word,) if after is None else (word, after)
+        for n in self._candidates(word, after):
+            phrase = self._phrases[n]
+            hit = (len(phrase.lowers), phrase.dimension, phrase.label, phrase.term, phrase.exclude)
+            if len(phrase.lowers) > len(pair):
+                longer.append((phrase, hit))
+            elif phrase.matches(pair, 0, len(pair)):
+                matched.append(hit)
+        found = self._pairs[(word, after)] = (tuple(matched), tuple(longer))
         return found
 
     def _candidates(self, word: WordType, after: WordType | None) -> tuple[int, ...]:
@@ -352,26 +423,23 @@ class Tagger:
 
     def tag_tokens(self, tokens: Tokens, spans: Sequence[tuple[int, int]]) -> list[TagSet]:
         """Tag each token span ``(start, end)``; evidence offsets are span-relative."""
-        results, excluded = self._term_tags(tokens, spans)
-        if self.classifier is not None:
-            self._add_model_tags([(tokens, span) for span in spans], results, excluded)
-        return results
+        return self.tag_many([(tokens, spans)])[0]
 
     def tag_many(
         self, items: Sequence[tuple[Tokens, Sequence[tuple[int, int]]]]
     ) -> list[list[TagSet]]:
         """``tag_tokens`` of several texts (tokens, spans); the classifier scores the spans
         of all of them in one batch."""
-        results: list[TagSet] = []
-        excluded: list[set[tuple[str, str]]] = []
-        model_items: list[tuple[Tokens, tuple[int, int]]] = []
-        for tokens, spans in items:
-            tags, blocked = self._term_tags(tokens, spans)
-            results.extend(tags)
-            excluded.extend(blocked)
-            model_items.extend((tokens, span) for span in spans)
-        if self.classifier is not None:
-            self._add_model_tags(model_items, results, excluded)
+        batch = _Batch([], [], [t.text for t, _ in items], [], [], [])
+        for n, (tokens, spans) in enumerate(items):
+            offset = len(batch.types)
+            batch.types += tokens.types
+            batch.starts += tokens.starts
+            for start, end in spans:
+                batch.texts_of.append(n)
+                batch.firsts.append(offset + start)
+                batch.ends.append(offset + end)
+        results = self._tag_batch(batch)
         out: list[list[TagSet]] = []
         n = 0
         for _, spans in items:
@@ -379,54 +447,145 @@ class Tagger:
             n += len(spans)
         return out
 
-    def _term_tags(
-        self, tokens: Tokens, spans: Sequence[tuple[int, int]]
-    ) -> tuple[list[TagSet], list[set[tuple[str, str]]]]:
-        """The terms' tags of each span, and the labels whose excludes matched in it
-        (with ``terms=False``, only when the classifier reads them as features)."""
-        if not self.terms and not (self.classifier is not None and self.classifier.reads_terms):
-            return [TagSet() for _ in spans], [set() for _ in spans]
-        types = tokens.types
-        # Most words neither hit a term nor may start a phrase: only the others are read.
-        marked = [i for i, t in enumerate(types) if t.marked]
-        if not marked:
-            return [TagSet() for _ in spans], [set() for _ in spans]
-        firsts = [i for i in marked if types[i].phrase_first]
-        phrase_matches = self._phrase_matches(types, firsts) if firsts else []
-        word_hits = [(i, types[i].hits) for i in marked if types[i].hits]
-        if not (phrase_matches or word_hits):
-            return [TagSet() for _ in spans], [set() for _ in spans]
-        phrase_starts = [m[0] for m in phrase_matches]
-        hit_positions = [i for i, _ in word_hits]
-        results: list[TagSet] = []
-        excluded: list[set[tuple[str, str]]] = []
-        # Each span takes the matches inside it by bisection: a paragraph of many
-        # sentences would otherwise scan every match of the paragraph for each one.
-        for span_start, span_end in spans:
-            if len(spans) == 1:
-                phrases, words = phrase_matches, word_hits
-            else:
-                phrases = phrase_matches[
-                    bisect_left(phrase_starts, span_start) : bisect_left(phrase_starts, span_end)
-                ]
-                words = word_hits[
-                    bisect_left(hit_positions, span_start) : bisect_left(hit_positions, span_end)
-                ]
-            tags, span_excluded = self._tag_span(tokens, span_start, span_end, phrases, words)
-            results.append(tags)
-            excluded.append(span_excluded)
-        return results, excluded
+    def _tag_batch(self, batch: _Batch) -> list[TagSet]:
+        """The tags of each statement of a batch: the terms', then the classifier's."""
+        classifier = self.classifier
+        if self.terms or (classifier is not None and classifier.reads_terms):
+            found = self._term_tags(batch)
+        else:
+            found = [_NOTHING] * len(batch.firsts)
+        if self.terms:
+            results = [TagSet() if tags is None else tags for tags, _, _ in found]
+        else:  # the terms' tags were found as the classifier's features only
+            results = [TagSet() for _ in found]
+        if classifier is not None and found:
+            self._add_model_tags(batch, found, results)
+        return results
 
-    def _add_model_tags(
+    def _term_tags(self, batch: _Batch) -> list[_TermTags]:
+        """The terms' tags of each statement of a batch, the labels they give (in evidence
+        order) and those whose excludes matched in it (None: none)."""
+        types = batch.types
+        # Most words neither hit a term nor may start a phrase: only the others are read,
+        # found for the whole batch at once.
+        marked = numpy.flatnonzero(numpy.fromiter(map(_MARKED, types), bool, len(types)))
+        lows = numpy.searchsorted(marked, batch.firsts).tolist()
+        highs = numpy.searchsorted(marked, batch.ends).tolist()
+        positions = marked.tolist()
+        texts, starts, span_terms = batch.texts, batch.starts, self._span_terms
+        return [
+            span_terms(types, starts, texts[n], positions[low:high], first, end)
+            if low < high
+            else _NOTHING
+            for n, first, end, low, high in zip(
+                batch.texts_of, batch.firsts, batch.ends, lows, highs, strict=True
+            )
+        ]
+
+    def _span_terms(
         self,
-        items: Sequence[tuple[Tokens, tuple[int, int]]],
-        results: list[TagSet],
-        excluded: list[set[tuple[str, str]]],
+        types: list[WordType],
+        starts: list[int],
+        text: str,
+        positions: list[int],
+        first: int,
+        end: int,
+    ) -> _TermTags:
+        """The terms' tags of the statement of the tokens ``first`` to ``end`` (of a text
+        ``text``; ``positions``: those of its words that hit a term or may start a phrase)."""
+        phrases_found: list[tuple[int, int, str, str, str]] = []
+        excluded: set[tuple[str, str, int]] = set()
+        pairs = self._pairs
+        for i in positions:
+            word = types[i]
+            if word.phrase_first:
+                after = types[i + 1] if i + 1 < end else None
+                matched, longer = pairs.get((word, after)) or self._pair(word, after)
+                if longer:
+                    matched += tuple(hit for p, hit in longer if p.matches(types, i, end))
+                for size, dim, label, term, exclude in matched:
+                    if exclude:
+                        excluded.update((dim, label, j) for j in range(i, i + size))
+                    else:
+                        phrases_found.append((i, i + size, dim, label, term))
+            if word.excludes:
+                excluded.update((dim, label, i) for dim, label in word.excludes)
+        base = starts[first]
+        evidence: list[Evidence] = []
+        seen: dict[tuple[str, str], None] = {}
+        if phrases_found or excluded:
+            found = (phrases_found, excluded, evidence, seen)
+            self._evidence(types, starts, text, base, positions, *found)
+        else:
+            # Words alone, each label of a word once: the evidence in the words' order.
+            for i in positions:
+                word = types[i]
+                if word.found:
+                    words = word.text
+                    start = starts[i] - base
+                    stop = start + len(words)
+                    for pair, term in word.found:
+                        seen[pair] = None
+                        evidence.append(Evidence(pair[0], pair[1], term, words, start, stop))
+        excluded_labels = {(dim, label) for dim, label, _ in excluded} if excluded else None
+        if not seen:
+            return None, (), excluded_labels
+        labels = tuple(seen)
+        shifts, concepts, factors = self._label_sets.get(labels) or self._label_set(labels)
+        tags = TagSet(list(shifts), list(concepts), list(factors), evidence)
+        return tags, labels, excluded_labels
+
+    def _evidence(
+        self,
+        types: list[WordType],
+        starts: list[int],
+        text: str,
+        base: int,
+        positions: list[int],
+        phrases_found: list[tuple[int, int, str, str, str]],
+        excluded: set[tuple[str, str, int]],
+        evidence: list[Evidence],
+        seen: dict[tuple[str, str], None],
     ) -> None:
+        """The evidence of a statement where phrases or excludes matched (``base``: the
+        offset of its first token), in the order of the words, each label once on the same
+        words; a term on words an exclude of its label matched gives none. ``seen`` gets
+        the labels."""
+        # (token start, token end, dimension, label, term) of each term found
+        positive = phrases_found + [
+            (i, i + 1, dim, label, term) for i in positions for (dim, label), term in types[i].found
+        ]
+        positive.sort()
+        spans_seen: set[tuple[str, str, int, int]] = set()
+        for start, stop, dim, label, term in positive:
+            if excluded and any((dim, label, j) in excluded for j in range(start, stop)):
+                continue
+            if (dim, label, start, stop) in spans_seen:
+                continue  # two terms of one label on the same words: one piece of evidence
+            spans_seen.add((dim, label, start, stop))
+            char_start = starts[start]
+            char_end = starts[stop - 1] + len(types[stop - 1].text)
+            evidence.append(
+                Evidence(
+                    dim, label, term, text[char_start:char_end], char_start - base, char_end - base
+                )
+            )
+            seen[(dim, label)] = None
+
+    def _label_set(self, labels: tuple[tuple[str, str], ...]) -> _LabelSet:
+        """The labels of each dimension in the taxonomy's order (cached: few sets recur)."""
+        order = self._order
+        by_dimension: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+        for dim, label in sorted(labels, key=order.__getitem__):
+            by_dimension[dim].append(label)
+        shifts, concepts, factors = (tuple(by_dimension[d]) for d in DIMENSIONS)
+        found = self._label_sets[labels] = (shifts, concepts, factors)
+        return found
+
+    def _add_model_tags(self, batch: _Batch, found: list[_TermTags], results: list[TagSet]) -> None:
         """Drop the terms' tags the classifier scores below their vetoes, and add the
-        labels it scores at or above their thresholds to each statement (a text's tokens
-        and its span; all scored in one batch), unless the terms gave them already or an
-        exclude matched."""
+        labels it scores at or above their thresholds to each statement of a batch (all
+        scored at once), unless the terms gave them already or an exclude matched."""
         assert self.classifier is not None
         classifier = self.classifier
         unread = self._unread
@@ -435,49 +594,92 @@ class Tagger:
             for word, row in zip(unread, classifier.rows([w.lemma for w in unread]), strict=True):
                 word.row = row
             unread.clear()
-        # A statement's rows are those of its words (row 0: not a word), in text order.
-        rows = [[r for w in tokens.types[s:e] if (r := w.row)] for tokens, (s, e) in items]
-        scored = rows
-        if classifier.reads_terms:
-            # The terms' tags (before any veto) are features too: the rows of their
-            # pseudo-words follow the words'.
-            scored = [
-                words if tags.is_empty() else words + self._feature_rows(tags)
-                for words, tags in zip(rows, results, strict=True)
-            ]
-            if not self.terms:
-                results[:] = [TagSet() for _ in results]
-                excluded[:] = [set() for _ in excluded]
-        probabilities = classifier.scores(scored)
-        self._veto_term_tags(probabilities, results)
-        above = probabilities >= classifier.thresholds
-        labels = classifier.labels
+        columns = self._columns or self._read_columns()
+        # The terms' tags (before any veto) and the excludes' labels, by the model's columns;
+        # with the term features, the rows of the terms' pseudo-words.
+        given: list[tuple[int, int]] = []
+        blocked: list[tuple[int, int]] = []
+        features: list[int] = []
+        feature_counts = [0] * len(found)
+        reads_terms, terms = classifier.reads_terms, self.terms
+        for k, (_, labels, excluded) in enumerate(found):
+            if labels and reads_terms:
+                rows = self._features.get(labels) or self._feature_rows(labels)
+                features += rows
+                feature_counts[k] = len(rows)
+            if labels and terms:
+                given += [(k, j) for j in map(columns.get, labels) if j is not None]
+            if excluded and terms:
+                blocked += [(k, j) for j in map(columns.get, excluded) if j is not None]
+        probabilities = classifier.segment_scores(
+            *self._model_rows(batch, features, feature_counts)
+        )
+        names = classifier.labels
+        # With terms=False the terms' tags were features only: the model alone tags.
+        by_terms = numpy.zeros(probabilities.shape, dtype=bool)
+        if given:
+            by_terms[tuple(zip(*given, strict=True))] = True
+            vetoes = classifier.vetoes
+            vetoed = by_terms & (probabilities < vetoes)
+            for k, j in zip(*vetoed.nonzero(), strict=True):
+                dim, label = names[j]
+                tags = results[k]
+                tags.labels(dim).remove(label)
+                tags.evidence = [e for e in tags.evidence if (e.dimension, e.label) != (dim, label)]
+            by_terms &= ~vetoed
+        above = (probabilities >= classifier.thresholds) & self._known & ~by_terms
+        if blocked:
+            above[tuple(zip(*blocked, strict=True))] = False
+        order = self._order
         for k, j in zip(*above.nonzero(), strict=True):
-            dim, label = labels[j]
+            dim, label = names[j]
             tags = results[k]
             labelled = tags.labels(dim)
-            if (dim, label) not in self._order or label in labelled:
-                continue
-            if (dim, label) in excluded[k]:
-                continue
             labelled.append(label)
-            labelled.sort(key=lambda x, d=dim: self._order[(d, x)])
+            labelled.sort(key=lambda x, d=dim: order[(d, x)])
             tags.scores[(dim, label)] = round(float(probabilities[k, j]), 3)
-            tokens, (span_start, span_end) = items[k]
-            types = tokens.types
-            positions = [i for i in range(span_start, span_end) if types[i].is_word]
             tags.evidence.extend(
-                self._model_evidence(tokens, span_start, positions, rows[k], dim, label, j)
+                self._model_evidence(batch, batch.firsts[k], batch.ends[k], dim, label, j)
             )
 
-    def _feature_rows(self, tags: TagSet) -> list[int]:
+    def _read_columns(self) -> dict[tuple[str, str], int]:
+        """The classifier's column of each label, and which of them the taxonomy has."""
+        assert self.classifier is not None
+        labels = self.classifier.labels
+        self._columns = {pair: j for j, pair in enumerate(labels)}
+        self._known = numpy.array([pair in self._order for pair in labels], dtype=bool)
+        return self._columns
+
+    def _model_rows(
+        self, batch: _Batch, features: list[int], feature_counts: list[int]
+    ) -> tuple[numpy.ndarray[Any, Any], numpy.ndarray[Any, Any]]:
+        """The classifier's rows of each statement of a batch, one statement after the
+        other: the zero row (a statement without words still has one), its words' rows in
+        text order, then the rows of its term features (``features``, ``feature_counts``
+        of each statement); and where each statement's rows start."""
+        rows = numpy.fromiter(map(_ROW, batch.types), numpy.intp, len(batch.types))
+        firsts = numpy.array(batch.firsts, dtype=numpy.intp)
+        lengths = numpy.array(batch.ends, dtype=numpy.intp) - firsts
+        statement_rows = rows[_ranges(firsts, lengths)]
+        words = statement_rows != 0
+        counted = numpy.concatenate(([0], numpy.cumsum(words)))
+        ends = numpy.cumsum(lengths)
+        word_counts = counted[ends] - counted[ends - lengths]
+        feature_counted = numpy.array(feature_counts, dtype=numpy.intp)
+        sizes = 1 + word_counts + feature_counted
+        starts = _before(sizes)
+        flat = numpy.zeros(int(sizes.sum()), dtype=numpy.intp)
+        flat[_ranges(starts + 1, word_counts)] = statement_rows[words]
+        flat[_ranges(starts + 1 + word_counts, feature_counted)] = features
+        return flat, starts
+
+    def _feature_rows(self, labels: tuple[tuple[str, str], ...]) -> list[int]:
         """The classifier's rows of the pseudo-words of a statement's term tags (cached
         by the labels: few sets of labels recur)."""
-        key = (tuple(tags.shifts), tuple(tags.concepts), tuple(tags.factors))
-        rows = self._features.get(key)
-        if rows is None:
-            assert self.classifier is not None
-            rows = self._features[key] = self.classifier.rows(term_features(tags.pairs()))
+        assert self.classifier is not None
+        by_dimension = self._label_sets[labels]
+        pairs = [(d, x) for d, found in zip(DIMENSIONS, by_dimension, strict=True) for x in found]
+        rows = self._features[labels] = self.classifier.rows(term_features(pairs))
         return rows
 
     def classifier_words(self, text: str) -> list[str]:
@@ -488,41 +690,20 @@ class Tagger:
         words = [w.lemma for w in tokens.types if w.is_word]
         if not tokens.types or not self.terms:
             return words
-        (tags,), _ = self._term_tags(tokens, [(0, len(tokens.types))])
-        return words + term_features(tags.pairs())
-
-    def _veto_term_tags(
-        self, probabilities: numpy.ndarray[Any, Any], results: list[TagSet]
-    ) -> None:
-        """Drop each tag of the terms whose score stays below its label's veto, with its
-        evidence (a veto is at most the label's threshold: the model does not add it back)."""
-        assert self.classifier is not None
-        vetoes = self.classifier.vetoes
-        if not self.terms or not vetoes.any():
-            return
-        labels = self.classifier.labels
-        for k, j in zip(*(probabilities < vetoes).nonzero(), strict=True):
-            dim, label = labels[j]
-            tags = results[k]
-            if label in tags.labels(dim):
-                tags.labels(dim).remove(label)
-                tags.evidence = [e for e in tags.evidence if (e.dimension, e.label) != (dim, label)]
+        batch = _Batch(tokens.types, tokens.starts, [text], [0], [0], [len(tokens.types)])
+        ((tags, _, _),) = self._term_tags(batch)
+        return words if tags is None else words + term_features(tags.pairs())
 
     def _model_evidence(
-        self,
-        tokens: Tokens,
-        span_start: int,
-        positions: list[int],
-        rows: list[int],
-        dim: str,
-        label: str,
-        label_index: int,
+        self, batch: _Batch, first: int, end: int, dim: str, label: str, label_index: int
     ) -> list[Evidence]:
-        """The words that pushed a model tag's score most (positive weight), in text order;
-        function words are left out of what is shown."""
+        """The words of the statement of the tokens ``first`` to ``end`` that pushed a model
+        tag's score most (positive weight), in text order; function words are left out of
+        what is shown."""
         assert self.classifier is not None
-        weights = self.classifier.weights(rows, label_index)
-        types, starts = tokens.types, tokens.starts
+        types, starts = batch.types, batch.starts
+        positions = [i for i in range(first, end) if types[i].is_word]
+        weights = self.classifier.weights([types[i].row for i in positions], label_index)
         best: dict[str, tuple[float, int]] = {}
         for i, w in zip(positions, weights, strict=True):
             if w <= 0:
@@ -533,71 +714,57 @@ class Tagger:
             if lower not in best or w > best[lower][0]:
                 best[lower] = (w, i)
         top = sorted(best.values(), reverse=True)[:TOP_WORDS]
-        base = starts[span_start]
         out = []
         for _w, i in sorted(top, key=lambda x: x[1]):
             text = types[i].text
-            start = starts[i] - base
+            start = starts[i] - starts[first]
             out.append(Evidence(dim, label, "", text, start, start + len(text)))
         return out
 
-    def _tag_span(
-        self,
-        tokens: Tokens,
-        span_start: int,
-        span_end: int,
-        phrase_matches: list[tuple[int, int, int]],
-        word_hits: list[tuple[int, tuple[_Hit, ...]]],
-    ) -> tuple[TagSet, set[tuple[str, str]]]:
-        """The tags of one span from the matches starting inside it, and the labels whose
-        excludes matched in it."""
-        # (token start, token end, dimension, label, term) of each term found
-        positive: list[tuple[int, int, str, str, str]] = []
-        excluded: set[tuple[str, str, int]] = set()
-        for start, end, n in phrase_matches:
-            if end > span_end:
-                continue
-            phrase = self._phrases[n]
-            if phrase.exclude:
-                excluded.update((phrase.dimension, phrase.label, i) for i in range(start, end))
-            else:
-                positive.append((start, end, phrase.dimension, phrase.label, phrase.term))
-        for i, hits in word_hits:
-            for hit in hits:
-                if hit.exclude:
-                    excluded.add((hit.dimension, hit.label, i))
-                else:
-                    positive.append((i, i + 1, hit.dimension, hit.label, hit.term))
-        tags = TagSet()
-        excluded_labels = {(dim, label) for dim, label, _ in excluded} if excluded else set()
-        if not positive:
-            return tags, excluded_labels
-        if len(positive) > 1:
-            positive.sort()
-        text, starts, types = tokens.text, tokens.starts, tokens.types
-        base = starts[span_start]
-        evidence: list[Evidence] = []
-        seen: dict[tuple[str, str], None] = {}
-        spans_seen: set[tuple[str, str, int, int]] = set()
-        for start, end, dim, label, term in positive:
-            if excluded and any((dim, label, i) in excluded for i in range(start, end)):
-                continue
-            if (dim, label, start, end) in spans_seen:
-                continue  # two terms of one label on the same words: one piece of evidence
-            spans_seen.add((dim, label, start, end))
-            char_start = starts[start]
-            char_end = starts[end - 1] + len(types[end - 1].text)
-            evidence.append(
-                Evidence(
-                    dim, label, term, text[char_start:char_end], char_start - base, char_end - base
-                )
-            )
-            seen[(dim, label)] = None
-        order = self._order
-        for dim, label in sorted(seen, key=order.__getitem__):
-            getattr(tags, dim).append(label)
-        tags.evidence = evidence
-        return tags, excluded_labels
+    def _split_texts(self, texts: list[str]) -> _Batch:
+        """The tokens of texts of one statement each, as ``split`` makes them, for the whole
+        batch at once: its chunks are looked up in one pass and the offsets of their
+        tokens added up in arrays (``split`` text by text cost as much as the tagging)."""
+        joined = " ".join(texts)
+        if (
+            _OTHER_WHITESPACE.search(joined)
+            or "  " in joined
+            or joined[:1] == " "
+            or joined[-1:] == " "
+        ):
+            return self._batch_of([self.split(text) for text in texts])
+        chunks = joined.split(" ")
+        get = self._chunks.get
+        cached = list(map(get, chunks))
+        if None in cached:
+            for n, chunk in enumerate(cached):
+                if chunk is None:
+                    cached[n] = get(chunks[n]) or self._new_chunk(chunks[n])
+        found = cast(list[_Chunk], cached)
+        counts = numpy.fromiter(map(_COUNT, found), numpy.intp, len(found))
+        steps = numpy.fromiter(map(_STEP, found), numpy.intp, len(found))
+        text_chunks = numpy.array([text.count(" ") + 1 for text in texts], dtype=numpy.intp)
+        text_starts = _before(numpy.fromiter(map(len, texts), numpy.intp, len(texts)) + 1)
+        # Each chunk's offset in its text: its offset in the joined text less its text's.
+        places = _before(steps) - numpy.repeat(text_starts, text_chunks)
+        offsets = numpy.fromiter(
+            itertools.chain.from_iterable(map(_OFFSETS, found)), numpy.intp, int(counts.sum())
+        )
+        starts = (numpy.repeat(places, counts) + offsets).tolist()
+        types = list(itertools.chain.from_iterable(map(_TYPES, found)))
+        counted = numpy.concatenate(([0], numpy.cumsum(counts)))
+        bounds = counted[numpy.concatenate(([0], numpy.cumsum(text_chunks)))].tolist()
+        return _Batch(types, starts, texts, list(range(len(texts))), bounds[:-1], bounds[1:])
+
+    def _batch_of(self, texts: list[Tokens]) -> _Batch:
+        """A batch of the tokens of texts of one statement each."""
+        batch = _Batch([], [], [t.text for t in texts], list(range(len(texts))), [], [])
+        for tokens in texts:
+            batch.firsts.append(len(batch.types))
+            batch.types += tokens.types
+            batch.starts += tokens.starts
+            batch.ends.append(len(batch.types))
+        return batch
 
     def classify_heading(self, heading: str) -> str | None:
         """``classify_heading`` for this tagger's taxonomy, cached per heading text."""
@@ -609,17 +776,9 @@ class Tagger:
     def tag_texts(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[TagSet]:
         """Tag each text as one statement (a stream; the classifier scores a batch at a
         time)."""
-        if self.classifier is None:
-            yield from map(self.tag_text, texts)
-            return
         it = iter(texts)
         while batch := list(itertools.islice(it, batch_size)):
-            yield from self._tag_batch([self.split(text) for text in batch])
-
-    def _tag_batch(self, texts: list[Tokens]) -> list[TagSet]:
-        """Tags of texts of one statement each (the classifier scores them all at once)."""
-        tagged = self.tag_many([(tokens, [(0, len(tokens.types))]) for tokens in texts])
-        return [tags[0] for tags in tagged]
+            yield from self._tag_batch(self._split_texts(batch))
 
     def tag_text(self, text: str) -> TagSet:
         """Tag a text as one statement."""
