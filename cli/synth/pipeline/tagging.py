@@ -140,14 +140,19 @@ class _Batch:
     ends: list[int]
 
 
-# A statement's tags by the terms (None: none), the labels they give in the order of their
-# evidence (before any veto), and the labels whose excludes matched in it (None: none).
-_TermTags = tuple[TagSet | None, tuple[tuple[str, str], ...], set[tuple[str, str]] | None]
-_NOTHING: _TermTags = (None, (), None)
+# A statement's tags by the terms (None: none), the number of their set of labels (before
+# any veto; 0: none) in ``Tagger._sets``, and the labels whose excludes matched in it
+# (None: none).
+_TermTags = tuple[TagSet | None, int, set[tuple[str, str]] | None]
+_NOTHING: _TermTags = (None, 0, None)
+_LABEL_SET = itemgetter(1)
+_EXCLUDED = itemgetter(2)
 # A phrase found: its length in tokens, dimension, label, term and whether an exclude.
 _PhraseHit = tuple[int, str, str, str, bool]
-# The phrases at a pair of word types: those the pair matches, the longer ones to check.
-_PairPhrases = tuple[tuple[_PhraseHit, ...], tuple[tuple["_Phrase", _PhraseHit], ...]]
+# The phrases at a pair of word types: those the pair matches (sorted), the longer ones to
+# check, and whether the matched include an exclude or a phrase of one word (which the
+# words' own evidence does not come before).
+_PairPhrases = tuple[tuple[_PhraseHit, ...], tuple[tuple["_Phrase", _PhraseHit], ...], bool]
 # The labels of each dimension, in the taxonomy's order.
 _LabelSet = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
@@ -261,16 +266,20 @@ class Tagger:
         # The phrases at a pair of word types (None: the statement's last word): those the
         # pair matches, and the longer ones to check (``_pair``).
         self._pairs: dict[tuple[WordType, WordType | None], _PairPhrases] = {}
-        self._label_sets: dict[tuple[tuple[str, str], ...], _LabelSet] = {}
-        # The classifier's column of each label, and whether the taxonomy has that label.
+        # Sets of labels the terms gave (0: none), by the labels in the order found.
+        self._label_sets: dict[tuple[tuple[str, str], ...], int] = {}
+        self._sets: list[_LabelSet] = [((), (), ())]
+        # The classifier's column of each label, and whether the taxonomy has that label;
+        # of each set of labels the rows of its term features (how many), and its columns.
         self._columns: dict[tuple[str, str], int] = {}
         self._known = numpy.zeros(0, dtype=bool)
+        self._set_features: list[list[int]] = []
+        self._set_feature_counts = numpy.zeros(0, dtype=numpy.intp)
+        self._set_columns = numpy.zeros((0, 0), dtype=bool)
         self._types: dict[int, WordType] = {}
         self._chunks: dict[str, _Chunk] = {}
         # Word types whose classifier row is not read yet (read a batch at a time).
         self._unread: list[WordType] = []
-        # The classifier's rows of the term features of each set of term tags.
-        self._features: dict[tuple[tuple[str, str], ...], list[int]] = {}
 
     def _phrase(self, label: Label, term: Term, exclude: bool) -> _Phrase:
         """A phrase term's words, and the lemmas each may have: as lemmatized, or as written.
@@ -407,7 +416,8 @@ class Tagger:
                 longer.append((phrase, hit))
             elif phrase.matches(pair, 0, len(pair)):
                 matched.append(hit)
-        found = self._pairs[(word, after)] = (tuple(matched), tuple(longer))
+        special = any(hit[0] == 1 or hit[4] for hit in matched)
+        found = self._pairs[(word, after)] = (tuple(sorted(matched)), tuple(longer), special)
         return found
 
     def _candidates(self, word: WordType, after: WordType | None) -> tuple[int, ...]:
@@ -463,8 +473,7 @@ class Tagger:
         return results
 
     def _term_tags(self, batch: _Batch) -> list[_TermTags]:
-        """The terms' tags of each statement of a batch, the labels they give (in evidence
-        order) and those whose excludes matched in it (None: none)."""
+        """The terms' tags of each statement of a batch (see ``_TermTags``)."""
         types = batch.types
         # Most words neither hit a term nor may start a phrase: only the others are read,
         # found for the whole batch at once.
@@ -491,33 +500,40 @@ class Tagger:
         first: int,
         end: int,
     ) -> _TermTags:
-        """The terms' tags of the statement of the tokens ``first`` to ``end`` (of a text
-        ``text``; ``positions``: those of its words that hit a term or may start a phrase)."""
-        phrases_found: list[tuple[int, int, str, str, str]] = []
-        excluded: set[tuple[str, str, int]] = set()
+        """The terms' tags of the statement of the tokens ``first`` to ``end`` of a text
+        (``positions``: those of its words that hit a term or may start a phrase).
+
+        The evidence is in the order of its words (first token, last token, dimension,
+        label, term), one piece per label on the same words; a term on words where an
+        exclude of its label matched gives none."""
+        phrases: dict[int, tuple[_PhraseHit, ...]] = {}
+        excludes = False
         pairs = self._pairs
         for i in positions:
             word = types[i]
             if word.phrase_first:
                 after = types[i + 1] if i + 1 < end else None
-                matched, longer = pairs.get((word, after)) or self._pair(word, after)
+                matched, longer, special = pairs.get((word, after)) or self._pair(word, after)
                 if longer:
-                    matched += tuple(hit for p, hit in longer if p.matches(types, i, end))
-                for size, dim, label, term, exclude in matched:
-                    if exclude:
-                        excluded.update((dim, label, j) for j in range(i, i + size))
-                    else:
-                        phrases_found.append((i, i + size, dim, label, term))
+                    more = tuple(hit for p, hit in longer if p.matches(types, i, end))
+                    if more:
+                        matched = tuple(sorted(matched + more))
+                        special = special or any(hit[4] for hit in more)
+                if matched:
+                    phrases[i] = matched
+                    excludes = excludes or special
             if word.excludes:
-                excluded.update((dim, label, i) for dim, label in word.excludes)
+                excludes = True
         base = starts[first]
         evidence: list[Evidence] = []
         seen: dict[tuple[str, str], None] = {}
-        if phrases_found or excluded:
-            found = (phrases_found, excluded, evidence, seen)
-            self._evidence(types, starts, text, base, positions, *found)
+        excluded_labels = None
+        if excludes:
+            found = (positions, phrases, evidence, seen)
+            excluded_labels = self._evidence_excluding(types, starts, text, base, *found)
         else:
-            # Words alone, each label of a word once: the evidence in the words' order.
+            # In the order of the words: at each word its own terms' evidence, then that of
+            # the phrases starting there, the shorter first (each list sorted already).
             for i in positions:
                 word = types[i]
                 if word.found:
@@ -527,42 +543,67 @@ class Tagger:
                     for pair, term in word.found:
                         seen[pair] = None
                         evidence.append(Evidence(pair[0], pair[1], term, words, start, stop))
-        excluded_labels = {(dim, label) for dim, label, _ in excluded} if excluded else None
+                if phrases and i in phrases:
+                    char_start = starts[i]
+                    last = None
+                    for size, dim, label, term, _ in phrases[i]:
+                        if (size, dim, label) == last:
+                            continue  # two terms of one label on the same words
+                        last = (size, dim, label)
+                        char_end = starts[i + size - 1] + len(types[i + size - 1].text)
+                        seen[(dim, label)] = None
+                        evidence.append(
+                            Evidence(
+                                dim,
+                                label,
+                                term,
+                                text[char_start:char_end],
+                                char_start - base,
+                                char_end - base,
+                            )
+                        )
         if not seen:
-            return None, (), excluded_labels
+            return None, 0, excluded_labels
         labels = tuple(seen)
-        shifts, concepts, factors = self._label_sets.get(labels) or self._label_set(labels)
+        label_set = self._label_sets.get(labels) or self._label_set(labels)
+        shifts, concepts, factors = self._sets[label_set]
         tags = TagSet(list(shifts), list(concepts), list(factors), evidence)
-        return tags, labels, excluded_labels
+        return tags, label_set, excluded_labels
 
-    def _evidence(
+    def _evidence_excluding(
         self,
         types: list[WordType],
         starts: list[int],
         text: str,
         base: int,
         positions: list[int],
-        phrases_found: list[tuple[int, int, str, str, str]],
-        excluded: set[tuple[str, str, int]],
+        phrases: dict[int, tuple[_PhraseHit, ...]],
         evidence: list[Evidence],
         seen: dict[tuple[str, str], None],
-    ) -> None:
-        """The evidence of a statement where phrases or excludes matched (``base``: the
-        offset of its first token), in the order of the words, each label once on the same
-        words; a term on words an exclude of its label matched gives none. ``seen`` gets
-        the labels."""
+    ) -> set[tuple[str, str]] | None:
+        """``_span_terms``'s evidence where an exclude matched (or a phrase of one word):
+        the evidence goes to ``evidence``, its labels to ``seen``; returns the labels
+        whose excludes matched (None: none)."""
         # (token start, token end, dimension, label, term) of each term found
-        positive = phrases_found + [
-            (i, i + 1, dim, label, term) for i in positions for (dim, label), term in types[i].found
-        ]
+        positive: list[tuple[int, int, str, str, str]] = []
+        excluded: set[tuple[str, str, int]] = set()
+        for i in positions:
+            word = types[i]
+            excluded.update((dim, label, i) for dim, label in word.excludes)
+            positive += [(i, i + 1, dim, label, term) for (dim, label), term in word.found]
+            for size, dim, label, term, exclude in phrases.get(i, ()):
+                if exclude:
+                    excluded.update((dim, label, j) for j in range(i, i + size))
+                else:
+                    positive.append((i, i + size, dim, label, term))
         positive.sort()
-        spans_seen: set[tuple[str, str, int, int]] = set()
+        last = None
         for start, stop, dim, label, term in positive:
             if excluded and any((dim, label, j) in excluded for j in range(start, stop)):
                 continue
-            if (dim, label, start, stop) in spans_seen:
+            if (start, stop, dim, label) == last:
                 continue  # two terms of one label on the same words: one piece of evidence
-            spans_seen.add((dim, label, start, stop))
+            last = (start, stop, dim, label)
             char_start = starts[start]
             char_end = starts[stop - 1] + len(types[stop - 1].text)
             evidence.append(
@@ -571,15 +612,18 @@ class Tagger:
                 )
             )
             seen[(dim, label)] = None
+        return {(dim, label) for dim, label, _ in excluded} if excluded else None
 
-    def _label_set(self, labels: tuple[tuple[str, str], ...]) -> _LabelSet:
-        """The labels of each dimension in the taxonomy's order (cached: few sets recur)."""
+    def _label_set(self, labels: tuple[tuple[str, str], ...]) -> int:
+        """The number of a set of labels (in the order of their evidence) in ``_sets``, where
+        it is kept as the labels of each dimension in the taxonomy's order."""
         order = self._order
         by_dimension: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
         for dim, label in sorted(labels, key=order.__getitem__):
             by_dimension[dim].append(label)
         shifts, concepts, factors = (tuple(by_dimension[d]) for d in DIMENSIONS)
-        found = self._label_sets[labels] = (shifts, concepts, factors)
+        self._sets.append((shifts, concepts, factors))
+        found = self._label_sets[labels] = len(self._sets) - 1
         return found
 
     def _add_model_tags(self, batch: _Batch, found: list[_TermTags], results: list[TagSet]) -> None:
@@ -594,42 +638,38 @@ class Tagger:
             for word, row in zip(unread, classifier.rows([w.lemma for w in unread]), strict=True):
                 word.row = row
             unread.clear()
-        columns = self._columns or self._read_columns()
-        # The terms' tags (before any veto) and the excludes' labels, by the model's columns;
-        # with the term features, the rows of the terms' pseudo-words.
-        given: list[tuple[int, int]] = []
-        blocked: list[tuple[int, int]] = []
-        features: list[int] = []
-        feature_counts = [0] * len(found)
-        reads_terms, terms = classifier.reads_terms, self.terms
-        for k, (_, labels, excluded) in enumerate(found):
-            if labels and reads_terms:
-                rows = self._features.get(labels) or self._feature_rows(labels)
-                features += rows
-                feature_counts[k] = len(rows)
-            if labels and terms:
-                given += [(k, j) for j in map(columns.get, labels) if j is not None]
-            if excluded and terms:
-                blocked += [(k, j) for j in map(columns.get, excluded) if j is not None]
+        self._read_label_sets()
+        label_sets = list(map(_LABEL_SET, found))
+        if classifier.reads_terms:
+            # The terms' tags (before any veto) are features too: the rows of their
+            # pseudo-words follow the words'.
+            features = list(
+                itertools.chain.from_iterable(map(self._set_features.__getitem__, label_sets))
+            )
+            feature_counts = self._set_feature_counts[label_sets]
+        else:
+            features, feature_counts = [], numpy.zeros(len(found), dtype=numpy.intp)
         probabilities = classifier.segment_scores(
             *self._model_rows(batch, features, feature_counts)
         )
         names = classifier.labels
-        # With terms=False the terms' tags were features only: the model alone tags.
-        by_terms = numpy.zeros(probabilities.shape, dtype=bool)
-        if given:
-            by_terms[tuple(zip(*given, strict=True))] = True
-            vetoes = classifier.vetoes
-            vetoed = by_terms & (probabilities < vetoes)
+        if self.terms:
+            by_terms = self._set_columns[label_sets]
+            vetoed = by_terms & (probabilities < classifier.vetoes)
             for k, j in zip(*vetoed.nonzero(), strict=True):
                 dim, label = names[j]
                 tags = results[k]
                 tags.labels(dim).remove(label)
                 tags.evidence = [e for e in tags.evidence if (e.dimension, e.label) != (dim, label)]
-            by_terms &= ~vetoed
-        above = (probabilities >= classifier.thresholds) & self._known & ~by_terms
-        if blocked:
-            above[tuple(zip(*blocked, strict=True))] = False
+            above = (probabilities >= classifier.thresholds) & self._known & ~(by_terms & ~vetoed)
+            columns = self._columns
+            for k, excluded in enumerate(map(_EXCLUDED, found)):
+                if excluded:
+                    for j in map(columns.get, excluded):
+                        if j is not None:
+                            above[k, j] = False
+        else:  # the model alone tags
+            above = (probabilities >= classifier.thresholds) & self._known
         order = self._order
         for k, j in zip(*above.nonzero(), strict=True):
             dim, label = names[j]
@@ -642,16 +682,40 @@ class Tagger:
                 self._model_evidence(batch, batch.firsts[k], batch.ends[k], dim, label, j)
             )
 
-    def _read_columns(self) -> dict[tuple[str, str], int]:
-        """The classifier's column of each label, and which of them the taxonomy has."""
+    def _read_label_sets(self) -> None:
+        """What the classifier reads of the sets of labels found since the last batch: the
+        rows of their term features, and their columns."""
         assert self.classifier is not None
-        labels = self.classifier.labels
-        self._columns = {pair: j for j, pair in enumerate(labels)}
-        self._known = numpy.array([pair in self._order for pair in labels], dtype=bool)
-        return self._columns
+        done, sets = len(self._set_features), self._sets
+        if done == len(sets):
+            return
+        if not self._columns:
+            labels = self.classifier.labels
+            self._columns = {pair: j for j, pair in enumerate(labels)}
+            self._known = numpy.array([pair in self._order for pair in labels], dtype=bool)
+        columns = self._columns
+        new = numpy.zeros((len(sets) - done, len(self._known)), dtype=bool)
+        for k, by_dimension in enumerate(sets[done:]):
+            pairs = [
+                (d, x) for d, found in zip(DIMENSIONS, by_dimension, strict=True) for x in found
+            ]
+            reads_terms = self.classifier.reads_terms and pairs
+            self._set_features.append(
+                self.classifier.rows(term_features(pairs)) if reads_terms else []
+            )
+            for j in map(columns.get, pairs):
+                if j is not None:
+                    new[k, j] = True
+        self._set_columns = numpy.concatenate([self._set_columns, new]) if done else new
+        self._set_feature_counts = numpy.array(
+            [len(rows) for rows in self._set_features], dtype=numpy.intp
+        )
 
     def _model_rows(
-        self, batch: _Batch, features: list[int], feature_counts: list[int]
+        self,
+        batch: _Batch,
+        features: list[int],
+        feature_counts: numpy.ndarray[Any, Any],
     ) -> tuple[numpy.ndarray[Any, Any], numpy.ndarray[Any, Any]]:
         """The classifier's rows of each statement of a batch, one statement after the
         other: the zero row (a statement without words still has one), its words' rows in
@@ -665,22 +729,12 @@ class Tagger:
         counted = numpy.concatenate(([0], numpy.cumsum(words)))
         ends = numpy.cumsum(lengths)
         word_counts = counted[ends] - counted[ends - lengths]
-        feature_counted = numpy.array(feature_counts, dtype=numpy.intp)
-        sizes = 1 + word_counts + feature_counted
+        sizes = 1 + word_counts + feature_counts
         starts = _before(sizes)
         flat = numpy.zeros(int(sizes.sum()), dtype=numpy.intp)
         flat[_ranges(starts + 1, word_counts)] = statement_rows[words]
-        flat[_ranges(starts + 1 + word_counts, feature_counted)] = features
+        flat[_ranges(starts + 1 + word_counts, feature_counts)] = features
         return flat, starts
-
-    def _feature_rows(self, labels: tuple[tuple[str, str], ...]) -> list[int]:
-        """The classifier's rows of the pseudo-words of a statement's term tags (cached
-        by the labels: few sets of labels recur)."""
-        assert self.classifier is not None
-        by_dimension = self._label_sets[labels]
-        pairs = [(d, x) for d, found in zip(DIMENSIONS, by_dimension, strict=True) for x in found]
-        rows = self._features[labels] = self.classifier.rows(term_features(pairs))
-        return rows
 
     def classifier_words(self, text: str) -> list[str]:
         """What the classifier reads of a text tagged as one statement: the lemmas of its
