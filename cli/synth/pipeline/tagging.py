@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
@@ -91,10 +91,12 @@ class WordType:
     # then read off its word types (0: not a word; -1: not read yet).
     row: int = 0
     marked: bool = False  # hits a term or may start a phrase: term tagging looks at it
+    id: int = 0  # its number: its row in the tagger's tables of word types
     # What the word alone gives: ((dimension, label), term) of each label its terms tag,
     # sorted, the first term of a label only (one piece of evidence per label and word);
     # and (dimension, label) of the excludes it hits.
     found: tuple[tuple[tuple[str, str], str], ...] = ()
+    labels: dict[tuple[str, str], None] = field(default_factory=dict)  # those of ``found``
     excludes: tuple[tuple[str, str], ...] = ()
 
 
@@ -112,27 +114,60 @@ class Tokens:
 _OTHER_SPACING = re.compile(r"[^\S ]|  |^ | $")
 # Chunks kept in the cache before it starts afresh (bounds its memory).
 _CHUNK_CACHE_SIZE = 500_000
+# Pieces of evidence of words kept in the cache before it starts afresh.
+_EVIDENCE_CACHE_SIZE = 200_000
 # A chunk's word types, their offsets in it (None: one token), its length + 1 (the step
-# to the next chunk): no len() per chunk of a text; and for a batch of texts, its offsets
-# (always) and its number of tokens.
-_Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int, tuple[int, ...], int]
+# to the next chunk): no len() per chunk of a text; and its number (its row in the
+# tagger's tables of chunks).
+_Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int, int]
 _TYPES = itemgetter(0)
-_STEP = itemgetter(2)
-_OFFSETS = itemgetter(3)
-_COUNT = itemgetter(4)
-_MARKED = attrgetter("marked")
-_ROW = attrgetter("row")
+_CHUNK_ID = itemgetter(3)
+_TYPE_ID = attrgetter("id")
 # Whitespace other than a space (see _OTHER_SPACING).
 _OTHER_WHITESPACE = re.compile(r"[^\S ]")
 
 
+class _Column:
+    """A column of numbers by id (of word types, chunks or tokens of chunks), kept in a
+    numpy array for reading many at once; new values wait in a list until then."""
+
+    def __init__(self) -> None:
+        self._array = numpy.zeros(1024, dtype=numpy.intp)
+        self._size = 0
+        self._new: list[int] = []
+
+    def __len__(self) -> int:
+        return self._size + len(self._new)
+
+    def extend(self, values: Iterable[int]) -> None:
+        self._new += values
+
+    def read(self) -> numpy.ndarray[Any, Any]:
+        """The values (the array grows, its size doubling, when the new ones need it)."""
+        if self._new:
+            end = self._size + len(self._new)
+            if end > len(self._array):
+                grown = numpy.zeros(max(end, 2 * len(self._array)), dtype=numpy.intp)
+                grown[: self._size] = self._array[: self._size]
+                self._array = grown
+            self._array[self._size : end] = self._new
+            self._size = end
+            self._new = []
+        return self._array
+
+    def clear(self) -> None:
+        self._size = 0
+        self._new = []
+
+
 @dataclass
 class _Batch:
-    """Statements tagged together: the tokens of their texts (word types and character
-    offsets in their text), the texts, and of each statement its text (an index) and the
-    tokens it spans (from ``firsts`` to ``ends``, indices of ``types``)."""
+    """Statements tagged together: the tokens of their texts (word types, their ids and
+    character offsets in their text), the texts, and of each statement its text (an index)
+    and the tokens it spans (from ``firsts`` to ``ends``, indices of ``types``)."""
 
     types: list[WordType]
+    type_ids: numpy.ndarray[Any, Any]
     starts: list[int]
     texts: list[str]
     texts_of: list[int]
@@ -277,7 +312,21 @@ class Tagger:
         self._set_feature_counts = numpy.zeros(0, dtype=numpy.intp)
         self._set_columns = numpy.zeros((0, 0), dtype=bool)
         self._types: dict[int, WordType] = {}
+        # The evidence of a word's own terms, by the word and its offset in the statement.
+        self._evidence: dict[tuple[WordType, int], tuple[Evidence, ...]] = {}
+        # Of each word type (by id): the type, whether term tagging looks at it (marked)
+        # and its classifier row; of each chunk (by id) its number of tokens, its length
+        # + 1 and where its tokens start in the columns of the chunks' tokens (their types
+        # and offsets in the chunk).
+        self._type_list: list[WordType] = []
+        self._marked = _Column()
+        self._rows = _Column()
         self._chunks: dict[str, _Chunk] = {}
+        self._chunk_counts = _Column()
+        self._chunk_steps = _Column()
+        self._chunk_firsts = _Column()
+        self._chunk_types = _Column()
+        self._chunk_offsets = _Column()
         # Word types whose classifier row is not read yet (read a batch at a time).
         self._unread: list[WordType] = []
 
@@ -338,6 +387,8 @@ class Tagger:
         """
         if not text or _OTHER_SPACING.search(text):
             return self.tokens(self.nlp.tokenizer(text), text)
+        if len(self._chunks) >= _CHUNK_CACHE_SIZE:
+            self._clear_chunks()
         get = self._chunks.get
         types: list[WordType] = []
         starts: list[int] = []
@@ -347,7 +398,7 @@ class Tagger:
             found = get(chunk)
             if found is None:
                 found = self._new_chunk(chunk)
-            chunk_types, chunk_starts, step, _, _ = found
+            chunk_types, chunk_starts, step, _ = found
             types += chunk_types
             if chunk_starts is None:
                 start(position)
@@ -358,17 +409,31 @@ class Tagger:
 
     def _new_chunk(self, chunk: str) -> _Chunk:
         tokens = self.tokens(self.nlp.tokenizer(chunk), chunk)
-        if len(self._chunks) >= _CHUNK_CACHE_SIZE:
-            self._chunks.clear()
-        offsets = tuple(tokens.starts)
+        offsets = tokens.starts
         found = self._chunks[chunk] = (
             tuple(tokens.types),
-            None if len(offsets) == 1 else offsets,
+            None if len(offsets) == 1 else tuple(offsets),
             len(chunk) + 1,
-            offsets,
-            len(offsets),
+            len(self._chunk_counts),
         )
+        self._chunk_counts.extend((len(offsets),))
+        self._chunk_steps.extend((len(chunk) + 1,))
+        self._chunk_firsts.extend((len(self._chunk_types),))
+        self._chunk_types.extend(w.id for w in tokens.types)
+        self._chunk_offsets.extend(offsets)
         return found
+
+    def _clear_chunks(self) -> None:
+        """Start the cache of chunks afresh (bounds its memory)."""
+        self._chunks.clear()
+        for column in (
+            self._chunk_counts,
+            self._chunk_steps,
+            self._chunk_firsts,
+            self._chunk_types,
+            self._chunk_offsets,
+        ):
+            column.clear()
 
     def _new_type(self, doc: Doc, i: int, orth: int) -> WordType:
         token = doc[i]
@@ -395,9 +460,14 @@ class Tagger:
             row=-1 if is_word else 0,
             marked=bool(hits) or phrase_first,
             found=tuple(found.items()),
+            labels=dict.fromkeys(found),
             excludes=tuple(dict.fromkeys((h.dimension, h.label) for h in hits if h.exclude)),
+            id=len(self._type_list),
         )
         self._types[orth] = word
+        self._type_list.append(word)
+        self._marked.extend((word.marked,))
+        self._rows.extend((word.row,))
         if is_word and self.classifier is not None:
             self._unread.append(word)
         return word
@@ -440,15 +510,15 @@ class Tagger:
     ) -> list[list[TagSet]]:
         """``tag_tokens`` of several texts (tokens, spans); the classifier scores the spans
         of all of them in one batch."""
-        batch = _Batch([], [], [t.text for t, _ in items], [], [], [])
+        batch = self._batch_of([tokens for tokens, _ in items])
+        batch.texts_of, batch.firsts, batch.ends = [], [], []
+        offset = 0
         for n, (tokens, spans) in enumerate(items):
-            offset = len(batch.types)
-            batch.types += tokens.types
-            batch.starts += tokens.starts
             for start, end in spans:
                 batch.texts_of.append(n)
                 batch.firsts.append(offset + start)
                 batch.ends.append(offset + end)
+            offset += len(tokens.types)
         results = self._tag_batch(batch)
         out: list[list[TagSet]] = []
         n = 0
@@ -477,10 +547,12 @@ class Tagger:
         types = batch.types
         # Most words neither hit a term nor may start a phrase: only the others are read,
         # found for the whole batch at once.
-        marked = numpy.flatnonzero(numpy.fromiter(map(_MARKED, types), bool, len(types)))
+        marked = numpy.flatnonzero(self._marked.read()[batch.type_ids])
         lows = numpy.searchsorted(marked, batch.firsts).tolist()
         highs = numpy.searchsorted(marked, batch.ends).tolist()
         positions = marked.tolist()
+        if len(self._evidence) > _EVIDENCE_CACHE_SIZE:
+            self._evidence.clear()
         texts, starts, span_terms = batch.texts, batch.starts, self._span_terms
         return [
             span_terms(types, starts, texts[n], positions[low:high], first, end)
@@ -534,15 +606,14 @@ class Tagger:
         else:
             # In the order of the words: at each word its own terms' evidence, then that of
             # the phrases starting there, the shorter first (each list sorted already).
+            cache = self._evidence
             for i in positions:
                 word = types[i]
                 if word.found:
-                    words = word.text
                     start = starts[i] - base
-                    stop = start + len(words)
-                    for pair, term in word.found:
-                        seen[pair] = None
-                        evidence.append(Evidence(pair[0], pair[1], term, words, start, stop))
+                    pieces = cache.get((word, start)) or self._word_evidence(word, start)
+                    evidence += pieces
+                    seen.update(word.labels)
                 if phrases and i in phrases:
                     char_start = starts[i]
                     last = None
@@ -569,6 +640,18 @@ class Tagger:
         shifts, concepts, factors = self._sets[label_set]
         tags = TagSet(list(shifts), list(concepts), list(factors), evidence)
         return tags, label_set, excluded_labels
+
+    def _word_evidence(self, word: WordType, start: int) -> tuple[Evidence, ...]:
+        """The evidence of a word's own terms at an offset in its statement (cached: a
+        word that hits terms recurs, and within a statement's length, at the same offsets;
+        evidence does not change, and a new piece of it costs more than matching)."""
+        text = word.text
+        stop = start + len(text)
+        pieces = tuple(
+            Evidence(d, label, term, text, start, stop) for (d, label), term in word.found
+        )
+        self._evidence[(word, start)] = pieces
+        return pieces
 
     def _evidence_excluding(
         self,
@@ -635,8 +718,10 @@ class Tagger:
         unread = self._unread
         if unread:
             # The rows of the word types new since the last batch, in one predict call.
-            for word, row in zip(unread, classifier.rows([w.lemma for w in unread]), strict=True):
+            rows = classifier.rows([w.lemma for w in unread])
+            for word, row in zip(unread, rows, strict=True):
                 word.row = row
+            self._rows.read()[[w.id for w in unread]] = rows
             unread.clear()
         self._read_label_sets()
         label_sets = list(map(_LABEL_SET, found))
@@ -721,7 +806,7 @@ class Tagger:
         other: the zero row (a statement without words still has one), its words' rows in
         text order, then the rows of its term features (``features``, ``feature_counts``
         of each statement); and where each statement's rows start."""
-        rows = numpy.fromiter(map(_ROW, batch.types), numpy.intp, len(batch.types))
+        rows = self._rows.read()[batch.type_ids]
         firsts = numpy.array(batch.firsts, dtype=numpy.intp)
         lengths = numpy.array(batch.ends, dtype=numpy.intp) - firsts
         statement_rows = rows[_ranges(firsts, lengths)]
@@ -744,8 +829,7 @@ class Tagger:
         words = [w.lemma for w in tokens.types if w.is_word]
         if not tokens.types or not self.terms:
             return words
-        batch = _Batch(tokens.types, tokens.starts, [text], [0], [0], [len(tokens.types)])
-        ((tags, _, _),) = self._term_tags(batch)
+        ((tags, _, _),) = self._term_tags(self._batch_of([tokens]))
         return words if tags is None else words + term_features(tags.pairs())
 
     def _model_evidence(
@@ -777,16 +861,20 @@ class Tagger:
 
     def _split_texts(self, texts: list[str]) -> _Batch:
         """The tokens of texts of one statement each, as ``split`` makes them, for the whole
-        batch at once: its chunks are looked up in one pass and the offsets of their
-        tokens added up in arrays (``split`` text by text cost as much as the tagging)."""
+        batch at once: its chunks are looked up in one pass and the types and offsets of
+        their tokens read from the tables of chunks (``split`` text by text cost as much as
+        the tagging)."""
         joined = " ".join(texts)
+        # (Whitespace is printable only as a space: most text needs no search.)
         if (
-            _OTHER_WHITESPACE.search(joined)
+            (not joined.isprintable() and _OTHER_WHITESPACE.search(joined))
             or "  " in joined
             or joined[:1] == " "
             or joined[-1:] == " "
         ):
             return self._batch_of([self.split(text) for text in texts])
+        if len(self._chunks) >= _CHUNK_CACHE_SIZE:
+            self._clear_chunks()
         chunks = joined.split(" ")
         get = self._chunks.get
         cached = list(map(get, chunks))
@@ -795,30 +883,42 @@ class Tagger:
                 if chunk is None:
                     cached[n] = get(chunks[n]) or self._new_chunk(chunks[n])
         found = cast(list[_Chunk], cached)
-        counts = numpy.fromiter(map(_COUNT, found), numpy.intp, len(found))
-        steps = numpy.fromiter(map(_STEP, found), numpy.intp, len(found))
+        ids = numpy.fromiter(map(_CHUNK_ID, found), numpy.intp, len(found))
+        counts = self._chunk_counts.read()[ids]
+        tokens = _ranges(self._chunk_firsts.read()[ids], counts)
         text_chunks = numpy.array([text.count(" ") + 1 for text in texts], dtype=numpy.intp)
         text_starts = _before(numpy.fromiter(map(len, texts), numpy.intp, len(texts)) + 1)
         # Each chunk's offset in its text: its offset in the joined text less its text's.
-        places = _before(steps) - numpy.repeat(text_starts, text_chunks)
-        offsets = numpy.fromiter(
-            itertools.chain.from_iterable(map(_OFFSETS, found)), numpy.intp, int(counts.sum())
-        )
-        starts = (numpy.repeat(places, counts) + offsets).tolist()
+        places = _before(self._chunk_steps.read()[ids]) - numpy.repeat(text_starts, text_chunks)
+        offsets = numpy.repeat(places, counts) + self._chunk_offsets.read()[tokens]
         types = list(itertools.chain.from_iterable(map(_TYPES, found)))
         counted = numpy.concatenate(([0], numpy.cumsum(counts)))
         bounds = counted[numpy.concatenate(([0], numpy.cumsum(text_chunks)))].tolist()
-        return _Batch(types, starts, texts, list(range(len(texts))), bounds[:-1], bounds[1:])
+        type_ids = self._chunk_types.read()[tokens]
+        return _Batch(
+            types,
+            type_ids,
+            offsets.tolist(),
+            texts,
+            list(range(len(texts))),
+            bounds[:-1],
+            bounds[1:],
+        )
 
     def _batch_of(self, texts: list[Tokens]) -> _Batch:
         """A batch of the tokens of texts of one statement each."""
-        batch = _Batch([], [], [t.text for t in texts], list(range(len(texts))), [], [])
+        types: list[WordType] = []
+        starts: list[int] = []
+        firsts: list[int] = []
+        ends: list[int] = []
         for tokens in texts:
-            batch.firsts.append(len(batch.types))
-            batch.types += tokens.types
-            batch.starts += tokens.starts
-            batch.ends.append(len(batch.types))
-        return batch
+            firsts.append(len(types))
+            types += tokens.types
+            starts += tokens.starts
+            ends.append(len(types))
+        type_ids = numpy.fromiter(map(_TYPE_ID, types), numpy.intp, len(types))
+        texts_of = list(range(len(texts)))
+        return _Batch(types, type_ids, starts, [t.text for t in texts], texts_of, firsts, ends)
 
     def classify_heading(self, heading: str) -> str | None:
         """``classify_heading`` for this tagger's taxonomy, cached per heading text."""
