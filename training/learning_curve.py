@@ -1,0 +1,82 @@
+"""How the split run's dev scores grow with training data (the learning curve).
+
+Trains the split run's model (training/textcat.cfg, its seed) on a share of each train
+family of corpus/coded (the same statements for a share every time: a fixed shuffle per
+family, each share holding the smaller ones; the whole in its order, as `make train`),
+tunes its thresholds and vetoes on the dev families as `make train` does (kept within
+the terms' errors on the --guard file), and prints the micro P/R/F1 of the model alone
+and of the hybrid on the dev families. The test families are not read.
+
+    python training/learning_curve.py [--guard DEV-GOLD.jsonl] [SHARE ...]   # 0.25 0.5 ...
+
+The models go to build/curve-<share>/.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from synth import taxonomy
+from synth.analysis.evaluation import evaluate_statements
+from synth.coded import read_coded
+from synth.models import CodedStatement
+from synth.pipeline.classifier import Classifier
+from synth.pipeline.tagging import Tagger
+from synth.training import shipped_splits, train_classifier
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARES = (0.25, 0.5, 0.75, 1.0)
+SEED = 7
+
+
+def share_of_families(statements: Sequence[CodedStatement], share: float) -> list[CodedStatement]:
+    """The first ``share`` of each family's statements, in a fixed shuffled order (all of
+    them, in their order, for a share of 1: the split run of ``make train``)."""
+    if share >= 1:
+        return list(statements)
+    families: dict[str, list[CodedStatement]] = {}
+    for st in statements:
+        families.setdefault(st.family, []).append(st)
+    rng = random.Random(SEED)
+    out: list[CodedStatement] = []
+    for family in sorted(families):
+        members = families[family]
+        rng.shuffle(members)
+        out += members[: round(len(members) * share)]
+    return out
+
+
+def main(args: list[str]) -> None:
+    guard_files = []
+    if args[:1] == ["--guard"]:
+        guard_files, args = args[1:2], args[2:]
+    shares = [float(a) for a in args] or list(SHARES)
+    tax = taxonomy.load(ROOT / "taxonomy.yaml")
+    splits = shipped_splits(ROOT / "corpus" / "coded", ROOT / "training" / "split.toml")
+    guard = [st for name in guard_files for st in read_coded(Path(name))]
+    dev = splits["dev"]
+    print("| share of train | statements | dimension | model P / R / F1 | hybrid P / R / F1 |")
+    print("|---|---|---|---|---|")
+    for share in shares:
+        train = share_of_families(splits["train"], share)
+        model = ROOT / "build" / f"curve-{share:g}"
+        train_classifier(train, dev, model, tax, guard=guard)
+        classifier = Classifier(model)
+        reports = [
+            evaluate_statements(list(dev), Tagger(tax, classifier=classifier, terms=False)),
+            evaluate_statements(list(dev), Tagger(tax, classifier=classifier)),
+        ]
+        for i, dim in enumerate(reports[0].dimensions):
+            cells = [
+                f"{d.micro_precision:.2f} / {d.micro_recall:.2f} / {d.micro_f1:.2f}"
+                for d in (r.dimensions[i] for r in reports)
+            ]
+            print(f"| {share:.0%} | {len(train)} | {dim.dimension} | " + " | ".join(cells) + " |")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
