@@ -239,6 +239,41 @@ SMALL = {
 }
 
 
+def test_training_stops_after_the_best_checkpoint_but_the_shipped_run_takes_every_step(
+    taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    import spacy
+
+    from synth.training import train_classifier
+
+    config = spacy.util.load_config(resources.packaged("training/textcat.cfg"), interpolate=False)
+    assert config["training"]["patience"] > 0
+    # one step per epoch of the small corpus, a dev score at every step
+    config["training"].update({"patience": 3, "eval_frequency": 1, "max_epochs": 100})
+    config.to_disk(tmp_path / "textcat.cfg")
+    splits = _small_splits(SMALL)
+    done: list[int] = []
+
+    def progress(step: int, total: int) -> None:
+        done.append(step)
+
+    def train(name: str, steps: int | None = None) -> int:
+        done.clear()
+        train_classifier(
+            splits["train"],
+            splits["dev"],
+            tmp_path / name,
+            taxonomy,
+            config=tmp_path / "textcat.cfg",
+            progress=progress,
+            steps=steps,
+        )
+        return max(done[:-1])  # the last call says it is finished
+
+    assert train("early") < 50  # no better dev score for 3 steps: it stops
+    assert train("every", steps=60) == 60
+
+
 def test_learn_then_train_gives_the_corpus_a_model_of_its_own(
     run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

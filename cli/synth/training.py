@@ -225,9 +225,11 @@ def train_classifier(
         epoch_steps = math.ceil(len(train) / batch)
         total = epochs * epoch_steps
         if steps is not None:
-            # 0 epochs: no limit but the steps
+            # 0 epochs: no limit but the steps, all of them (no early stop on the dev
+            # score: dev may be part of the training data)
             cfg["training"]["max_epochs"] = 0
             cfg["training"]["max_steps"] = total = steps
+            cfg["training"]["patience"] = 0
 
         def step(done: int, _unused: int) -> None:
             if progress is not None:
