@@ -87,6 +87,7 @@ class WordType:
     sentence_end: bool = False  # one of the characters spaCy's sentencizer ends a sentence on
     phrase_first: bool = False  # the first word of some phrase term
     is_word: bool = False  # has a letter: a word the classifier reads
+    shown: bool = False  # a word, not a function word: may be shown as a model tag's evidence
     # The classifier's weight row of its lemma, set once per type: a statement's rows are
     # then read off its word types (0: not a word; -1: not read yet).
     row: int = 0
@@ -314,6 +315,8 @@ class Tagger:
         self._types: dict[int, WordType] = {}
         # The evidence of a word's own terms, by the word and its offset in the statement.
         self._evidence: dict[tuple[WordType, int], tuple[Evidence, ...]] = {}
+        # The evidence of a model tag's word, by the label's column, the word and its offset.
+        self._model_pieces: dict[tuple[int, WordType, int], Evidence] = {}
         # Of each word type (by id): the type, whether term tagging looks at it (marked)
         # and its classifier row; of each chunk (by id) its number of tokens, its length
         # + 1 and where its tokens start in the columns of the chunks' tokens (their types
@@ -457,6 +460,7 @@ class Tagger:
             sentence_end=text in self._sentence_chars,
             phrase_first=phrase_first,
             is_word=is_word,
+            shown=is_word and lower not in FUNCTION_WORDS,
             row=-1 if is_word else 0,
             marked=bool(hits) or phrase_first,
             found=tuple(found.items()),
@@ -723,6 +727,8 @@ class Tagger:
                 word.row = row
             self._rows.read()[[w.id for w in unread]] = rows
             unread.clear()
+        if len(self._model_pieces) > _EVIDENCE_CACHE_SIZE:
+            self._model_pieces.clear()
         self._read_label_sets()
         label_sets = list(map(_LABEL_SET, found))
         if classifier.reads_terms:
@@ -840,23 +846,25 @@ class Tagger:
         what is shown."""
         assert self.classifier is not None
         types, starts = batch.types, batch.starts
-        positions = [i for i in range(first, end) if types[i].is_word]
+        positions = [i for i in range(first, end) if types[i].shown]
         weights = self.classifier.weights([types[i].row for i in positions], label_index)
         best: dict[str, tuple[float, int]] = {}
         for i, w in zip(positions, weights, strict=True):
             if w <= 0:
                 continue
             lower = types[i].lower
-            if lower in FUNCTION_WORDS:
-                continue
             if lower not in best or w > best[lower][0]:
                 best[lower] = (w, i)
         top = sorted(best.values(), reverse=True)[:TOP_WORDS]
         out = []
+        cache = self._model_pieces
         for _w, i in sorted(top, key=lambda x: x[1]):
-            text = types[i].text
-            start = starts[i] - starts[first]
-            out.append(Evidence(dim, label, "", text, start, start + len(text)))
+            key = (label_index, types[i], starts[i] - starts[first])
+            piece = cache.get(key)
+            if piece is None:
+                text, start = types[i].text, key[2]
+                piece = cache[key] = Evidence(dim, label, "", text, start, start + len(text))
+            out.append(piece)
         return out
 
     def _split_texts(self, texts: list[str]) -> _Batch:
