@@ -65,15 +65,18 @@ def label_example(
 ) -> Example | None:
     """A statement of ``side`` with the label: of readable length if there is one, then the
     earliest."""
+    # From the side's sessions to their statements to the label's tags (CROSS JOIN keeps
+    # that order): starting from the label's tags in the whole corpus took half a second
+    # a label on a side of 400 sessions in a corpus of 1,000.
     row = db.execute(
-        _SIDES + " SELECT s.id, st.position, st.text FROM side"
-        " JOIN tags t ON t.session_id = side.session_id AND t.dimension = ? AND t.label = ?"
-        " JOIN statements st ON st.id = t.statement_id"
-        " JOIN sessions s ON s.number = st.session"
-        " WHERE side.side = ?"
+        "SELECT s.id, st.position, st.text FROM json_each(?) AS side"
+        " CROSS JOIN sessions s ON s.id = side.value"
+        " CROSS JOIN statements st ON st.session = s.number"
+        " CROSS JOIN statement_tags t ON t.statement_id = st.id"
+        " AND t.label_id = (SELECT id FROM labels WHERE dimension = ? AND label = ?)"
         " ORDER BY length(st.text) NOT BETWEEN 30 AND 240, s.date IS NULL, s.date,"
         " s.id, st.position LIMIT 1",
-        (_ids(a_ids), _ids(b_ids), dimension, label, side),
+        (_ids(a_ids if side == "a" else b_ids), dimension, label),
     ).fetchone()
     return _example(row)
 
