@@ -203,8 +203,10 @@ def load(path: Path) -> Taxonomy:
         data = path.read_bytes()
     except OSError:
         data = None
+    cache = None
     if data is not None:
-        cached = _cached(path, data)
+        cache = _cache_file(path, data)
+        cached = _cached(cache) if cache is not None else None
         if cached is not None:
             return cached
         taxonomy, problems = _check_bytes(path, data)
@@ -212,8 +214,8 @@ def load(path: Path) -> Taxonomy:
         taxonomy, problems = check_file(path)
     if problems or taxonomy is None:
         raise TaxonomyError(problems or [f"{path}:1:1: not a taxonomy"])
-    if data is not None:
-        _keep(path, data, taxonomy)
+    if cache is not None:
+        _keep(cache, taxonomy)
     return taxonomy
 
 
@@ -223,7 +225,8 @@ _CACHE_FOLDER = "taxonomies"
 _CACHE_KEEP = 20  # files kept; the oldest are removed when a new one is written
 
 
-def _cache_file(path: Path, data: bytes) -> Path:
+def _cache_file(path: Path, data: bytes) -> Path | None:
+    """Where the taxonomy of these bytes is kept; None when the code cannot be read."""
     import hashlib
 
     import platformdirs
@@ -231,11 +234,14 @@ def _cache_file(path: Path, data: bytes) -> Path:
     from synth import __version__
 
     code = Path(__file__).with_name("taxonomy_reader.py")
+    try:
+        sources = (Path(__file__).read_bytes(), code.read_bytes() if code.exists() else b"")
+    except OSError:
+        return None
     digest = hashlib.sha256()
     for part in (
         __version__.encode(),
-        Path(__file__).read_bytes(),
-        code.read_bytes() if code.exists() else b"",
+        *sources,
         str(path).encode("utf-8", "surrogateescape"),
         data,
     ):
@@ -245,24 +251,23 @@ def _cache_file(path: Path, data: bytes) -> Path:
     return folder / f"{digest.hexdigest()}.pickle"
 
 
-def _cached(path: Path, data: bytes) -> Taxonomy | None:
+def _cached(cache: Path) -> Taxonomy | None:
     import pickle
 
     try:
-        with _cache_file(path, data).open("rb") as fh:
+        with cache.open("rb") as fh:
             found = pickle.load(fh)
     except Exception:  # absent, unreadable or from another version: read the YAML
         return None
     return found if isinstance(found, Taxonomy) else None
 
 
-def _keep(path: Path, data: bytes, taxonomy: Taxonomy) -> None:
+def _keep(target: Path, taxonomy: Taxonomy) -> None:
     import os
     import pickle
     import tempfile
 
     try:
-        target = _cache_file(path, data)
         target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         try:
