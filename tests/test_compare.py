@@ -384,3 +384,17 @@ def test_emerging_words_leave_out_every_kind_of_taxonomy_term(taxonomy: Taxonomy
     wrong = sorted(w for w in words if coverage.word(w) != covered(w))
     assert not wrong
     assert sum(coverage.word(w) for w in words) > len(terms)
+
+
+def test_diff_tables_print_a_notes_colons_and_brackets_as_written(
+    run: Any, corpus_path: Path
+) -> None:
+    # ":ok:" would be an emoji and "[bold]" a style if the tables read notes as markup.
+    text = "Svar :ok: från [bold] SIP-gruppen"
+    with Corpus(corpus_path) as db:
+        write(db, "before", "2022-01-28", [["kontinuitet"]] * 5 + [[]] * 95, text=text)
+        write(db, "after", "2022-10-14", [["kontinuitet"]] * 40 + [[]] * 60, text=text)
+    table = run("diff", "before", "after", "--corpus", corpus_path).output
+    assert "examples of notable changes" in table
+    flat = " ".join(table.replace("│", " ").split())
+    assert "Svar :ok: från [bold] SIP-gruppen" in flat

@@ -35,8 +35,9 @@ app = typer.Typer(
 )
 
 # Reports go to stdout; messages and progress to stderr.
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# No emoji codes: a note's ":ok:" or ":sos:" is text, never a picture.
+out = Console(highlight=False, soft_wrap=True, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 # Every --format of the command line, declared once; Typer checks the choice (exit 2 with
 # the choices named) and lists the choices in --help.
@@ -166,7 +167,7 @@ def as_text(parts: Iterable[object], width: int) -> str:
     import io
 
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, highlight=False, soft_wrap=False)
+    console = Console(file=buffer, width=width, highlight=False, soft_wrap=False, emoji=False)
     for part in parts:
         console.print(part)
     return buffer.getvalue()
@@ -188,7 +189,7 @@ def print_wide(renderable: RenderableType) -> None:
     wide = out.options.update_width(100_000)
     width = Measurement.get(out, wide, renderable).maximum
     # A console of that width: Console.print never renders wider than its console.
-    Console(width=max(width, out.width), highlight=False).print(renderable, crop=False)
+    Console(width=max(width, out.width), highlight=False, emoji=False).print(renderable, crop=False)
 
 
 def write_output(text: str | bytes, output: Path | None, announce: bool = True) -> None:

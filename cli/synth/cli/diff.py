@@ -42,15 +42,18 @@ def _p(value: float | None) -> str:
 
 
 def _tables(data: dict[str, Any]) -> list[RenderableType]:
+    # Cells are Text, not markup: nothing in a note is read as markup, and a table of a
+    # few hundred cells renders without parsing each one.
     from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     def sessions(side: dict[str, Any]) -> str:
         return ", ".join(s["id"] for s in side["sessions"])
 
     a, b = data["a"], data["b"]
     parts: list[RenderableType] = [
-        escape("\n".join(data["summary"])) + "\n",
+        Text("\n".join(data["summary"]) + "\n"),
         f"[bold]A[/] {escape(sessions(a))} ({statements(a['statements'])})\n"
         f"[bold]B[/] {escape(sessions(b))} ({statements(b['statements'])})",
     ]
@@ -71,16 +74,16 @@ def _tables(data: dict[str, Any]) -> list[RenderableType]:
             if r["status"] in ("new", "gone"):
                 verdict += f" ({r['status']} in B)"
             style = "bold" if r["notable"] else ""
-            table.add_row(
-                escape(r["name"]),
+            cells = (
+                r["name"],
                 f"{r['a']['statements']} ({_pct(r['a']['share'])})",
                 f"{r['b']['statements']} ({_pct(r['b']['share'])})",
                 f"{r['change_pp']:+.1f} pp",
                 _p(r["p"]),
                 _p(r["q"]),
                 verdict,
-                style=style,
             )
+            table.add_row(*map(Text, cells), style=style)
         parts.append(table)
     notable = [r for r in data["labels"] if r["notable"]]
     if notable:
@@ -89,18 +92,18 @@ def _tables(data: dict[str, Any]) -> list[RenderableType]:
         ex.add_column("A", ratio=1)
         ex.add_column("B", ratio=1)
         for r in notable:
-            cells = []
+            quotes = []
             for side in ("a", "b"):
                 e = r["examples"][side]
-                cells.append(f"{escape(e['text'])} [dim]({e['ref']})[/]" if e else "–")
-            ex.add_row(escape(r["name"]), *cells)
+                quotes.append(Text.assemble(e["text"], " ", (f"({e['ref']})", "dim")) if e else "–")
+            ex.add_row(Text(r["name"]), *quotes)
         parts.append(ex)
     words = Table(title="emerging words and phrases (more frequent in B)", title_justify="left")
     for col in ("term", "A", "B", "per 1000 A", "per 1000 B", "G²", "p", "example"):
         words.add_column(col, justify="left" if col in ("term", "example") else "right")
     for t in data["emerging"]:
-        words.add_row(
-            escape(t["term"]),
+        term_cells = (
+            t["term"],
             str(t["a"]["count"]),
             str(t["b"]["count"]),
             f"{t['a']['per_1000']:.1f}",
@@ -109,6 +112,7 @@ def _tables(data: dict[str, Any]) -> list[RenderableType]:
             _p(t["p"]),
             t["example"]["ref"] if t["example"] else "",
         )
+        words.add_row(*map(Text, term_cells))
     if not data["emerging"]:
         words.caption = "none over-represented in B at p < 0.05"
     parts.append(words)
