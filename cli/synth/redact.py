@@ -128,7 +128,8 @@ def personal_spans(text: str) -> list[Span]:
 
 def redact(text: str) -> str:
     """The text with identity numbers, e-mail addresses and phone numbers masked."""
-    return masked_with_offsets(text, ())[0]
+    spans = personal_spans(text)
+    return _masked(text, spans, ())[0] if spans else text
 
 
 def masked_with_offsets(text: str, cuts: Iterable[int]) -> tuple[str, dict[int, int]]:
@@ -139,7 +140,11 @@ def masked_with_offsets(text: str, cuts: Iterable[int]) -> tuple[str, dict[int, 
     whatever the cuts; a cut inside personal data (a number split between two statements)
     maps to the end of its mask, so nothing of it leaks and the offsets stay in order.
     """
-    spans = personal_spans(text)
+    return _masked(text, personal_spans(text), cuts)
+
+
+def _masked(text: str, spans: list[Span], cuts: Iterable[int]) -> tuple[str, dict[int, int]]:
+    """``masked_with_offsets`` with the personal data of ``text`` already found."""
     pieces: list[str] = []
     starts: list[tuple[int, int, Span]] = []  # (start, masked start, span)
     position = previous = 0

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from synth.analysis import stats
 from synth.analysis.compare import ALPHA, MIN_STATEMENTS, Diff, Example, LabelChange, Side, Trends
-from synth.analysis.search import SearchResult
 from synth.models import Session
 from synth.redact import mask_ids, redact
+
+if TYPE_CHECKING:
+    from synth.analysis.search import SearchResult
 
 DIFF_SCHEMA = "synth-diff/1"
 
