@@ -120,6 +120,23 @@ def wall_time(args: list[str], env: dict[str, str], repeats: int) -> tuple[float
     return statistics.median(times), code
 
 
+def paired_wall_times(
+    args: list[str], against: list[str], env: dict[str, str], repeats: int
+) -> tuple[float, float, int]:
+    """Median wall time of a fresh process of ``args``, and the median of its ratios to
+    ``against`` run just before it each time (A B A B …, so a machine whose speed drifts
+    moves both sides of each ratio), and the last exit code of ``args``."""
+    times: list[float] = []
+    ratios: list[float] = []
+    code = 0
+    for _ in range(repeats):
+        base, _base_code = wall_time(against, env, 1)
+        seconds, code = wall_time(args, env, 1)
+        times.append(seconds)
+        ratios.append(seconds / base)
+    return statistics.median(times), statistics.median(ratios), code
+
+
 def rate(words: int, seconds: float) -> str:
     return f"{words / seconds:,.0f} words/s"
 
@@ -505,8 +522,11 @@ def measure_commands(pool: corpus.Pool, sizes: Sizes, work: Path) -> list[Row]:
         if exists.returncode != 0:
             rows.append(Row(label, "not available", target))
             continue
-        seconds, code = wall_time([*synth, name, *command_args(name, ids)], env, sizes.repeats)
-        times_help = seconds / help_time
+        # Each run is paired with a fresh --help run just before it: the ratio is the
+        # median of the pairs' ratios.
+        seconds, times_help, code = paired_wall_times(
+            [*synth, name, *command_args(name, ids)], [*synth, "--help"], env, sizes.repeats
+        )
         ok = code == 0 and times_help <= (
             SUMMARIZE_HELP_RATIO if name == "summarize" else COMMAND_HELP_RATIO
         )
