@@ -441,3 +441,38 @@ def test_a_very_long_statement_scores_without_overflow_warnings(shipped: Classif
     # Every label is pushed all the way to one side, none past it.
     assert ((long >= 0) & (long <= 1)).all()
     assert ((long < 1e-6) | (long > 1 - 1e-6)).all()
+
+
+def test_each_dimensions_beta_steers_its_own_thresholds(
+    taxonomy: Taxonomy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Weighing recall more for shifts and concepts finds more of them on the statements
+    tuned on and leaves the factors' thresholds as they were."""
+    import shutil
+
+    from synth import training
+    from synth.analysis.evaluation import evaluate_statements
+    from synth.training import shipped_splits, tune_decision
+
+    assert all(0 < beta <= 1 for beta in training.BETAS.values())
+    dev = shipped_splits()["dev"][:300]
+    recall: dict[str, dict[str, float]] = {}
+    thresholds = {}
+    for name, betas in {
+        "precision first": dict.fromkeys(training.BETAS, 0.5),
+        "recall first for shifts and concepts": {"shifts": 2.0, "concepts": 2.0, "factors": 0.5},
+    }.items():
+        model = tmp_path / name
+        shutil.copytree(resources.packaged("training/model"), model)
+        classifier = Classifier(model)
+        monkeypatch.setattr(training, "BETAS", betas)
+        thresholds[name] = tune_decision(classifier, taxonomy, dev)[0]
+        report = evaluate_statements(dev, Tagger(taxonomy, classifier=classifier))
+        recall[name] = {d.dimension: d.micro_recall for d in report.dimensions}
+    before, after = recall["precision first"], recall["recall first for shifts and concepts"]
+    assert after["shifts"] + after["concepts"] > before["shifts"] + before["concepts"]
+    assert after["shifts"] >= before["shifts"] and after["concepts"] >= before["concepts"]
+    factors = [k for k in thresholds["precision first"] if k.startswith("factors/")]
+    assert [thresholds["precision first"][k] for k in factors] == [
+        thresholds["recall first for shifts and concepts"][k] for k in factors
+    ]
