@@ -80,6 +80,12 @@ _EMAIL_HINT = re.compile(r"@|[(\[{]\s*(?:at|snabel-a)\s*[)\]}]", re.IGNORECASE)
 _ID_HINT = re.compile(r"\d{6}")
 _PHONE_HINT = re.compile(r"\d{2}")
 _DIGIT = re.compile(r"\d")
+# Every pattern is looked for only after one of the tests above: text with neither a hint
+# of an e-mail address nor two digits in a row has nothing to mask (most statements). A
+# search for the characters those hints begin with says so fastest; where one is found,
+# the hints themselves. The patterns and the offsets cost twenty times more.
+_HINT_START = re.compile(r"[@(\[{\d]")
+_ANY_HINT = re.compile(rf"{_EMAIL_HINT.pattern}|\d{{2}}", re.IGNORECASE)
 # A date written with dots, slashes or dashes ("01.02.2024") is not a phone number.
 _DATE_RE = re.compile(r"\d{1,2}([./-])\d{1,2}\1(?:\d{2}|\d{4})")
 
@@ -149,6 +155,8 @@ def personal_spans(text: str) -> list[Span]:
 
 def redact(text: str) -> str:
     """The text with identity numbers, e-mail addresses and phone numbers masked."""
+    if not _HINT_START.search(text) or not _ANY_HINT.search(text):
+        return text
     spans = personal_spans(text)
     return _masked(text, spans, ())[0] if spans else text
 
