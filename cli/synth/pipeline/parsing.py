@@ -161,14 +161,20 @@ class Block:
     meta: bool = False  # meeting particulars ("Närvarande: …"): not statements
     _parts: list[str] = field(default_factory=list, repr=False)
     _length: int = 0
+    # Where each piece starts in the block text (``source_span`` looks a statement up
+    # there), and whether a piece has more than whitespace.
+    _starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    _has_text: bool = field(default=False, repr=False, compare=False)
 
     def add(self, line_no: int, src_start: int, content: str) -> None:
         """Append a line's content; lines are joined with one space."""
         if self._parts:
             self._length += 1
         self.pieces.append(Piece(line_no, src_start, self._length, len(content)))
+        self._starts.append(self._length)
         self._parts.append(content)
         self._length += len(content)
+        self._has_text = self._has_text or not (content.isspace() or not content)
 
     def finish(self) -> Block:
         """Join the lines once (not per line: long PDF paragraphs stay linear)."""
@@ -183,11 +189,11 @@ class Block:
         return ""
 
     def has_text(self) -> bool:
-        return any(part.strip() for part in self._parts)
+        return self._has_text
 
     def source_span(self, start: int, end: int) -> tuple[int, int, int, int]:
         """Map a block-text span to (src_start, src_end, line_start, line_end)."""
-        starts = [p.block_start for p in self.pieces]
+        starts = self._starts
         first = self.pieces[max(0, bisect_right(starts, start) - 1)]
         last = self.pieces[max(0, bisect_left(starts, end) - 1)]
         s = first.src_start + max(0, min(start - first.block_start, first.length))
@@ -240,6 +246,27 @@ def boilerplate_key(line: str) -> str:
 
 # Eligible lines whose keys are compared a million at a time (see _repeated_runs).
 _COMPARED = 1 << 20
+
+# What the parser reads off a line by itself (its key, its marks, whether it only dates
+# the meeting) is kept for this many distinct lines: notes repeat lines (headers, prompts,
+# the same bullets under several questions) and the parser reads each line in three
+# passes, so most lines are looked at again (cProfile of ingest: the regular expressions
+# run on each line were a fifth of the parsing).
+_LINES_KEPT = 1 << 14
+
+
+@functools.lru_cache(maxsize=_LINES_KEPT)
+def _furniture(line: str) -> tuple[str, bool, bool]:
+    """Of a non-blank line: its ``boilerplate_key``, whether it may be page furniture
+    (short, not a bullet, not a question) and whether it is a page number of its own."""
+    stripped = line.strip()
+    key = boilerplate_key(line)
+    able = (
+        len(stripped) <= MAX_BOILERPLATE_LINE
+        and not BULLET_RE.match(line)
+        and not stripped.endswith("?")
+    )
+    return key, able, PAGE_NUMBER_RE.match(key) is not None
 
 
 def _repeated_runs(keys: array[int], eligible: bytearray) -> set[int]:
@@ -294,15 +321,9 @@ def _boilerplate_ordinals(lines: Iterable[str], known: AbstractSet[str]) -> set[
     counts: Counter[str] = Counter()
     k = 0
     for line in lines:
-        stripped = line.strip()
-        if not stripped:
+        if not line or line.isspace():
             continue
-        key = boilerplate_key(line)
-        able = (
-            len(stripped) <= MAX_BOILERPLATE_LINE
-            and not BULLET_RE.match(line)
-            and not stripped.endswith("?")
-        )
+        key, able, page_number = _furniture(line)
         keys.append(hash(key))
         eligible.append(able)
         if able and key in known:
@@ -311,7 +332,7 @@ def _boilerplate_ordinals(lines: Iterable[str], known: AbstractSet[str]) -> set[
             if run_start >= 0 and k - run_start >= 2:
                 marked.update(range(run_start, k))
             run_start = -1
-        if PAGE_NUMBER_RE.match(key):
+        if page_number:
             page_numbers.append((k, key))
             counts[key] += 1
         k += 1
@@ -346,6 +367,11 @@ def _ranges(indexes: set[int]) -> list[tuple[int, int]]:
             out.append((i + 1, i + 1))
     # convert to 1-based inclusive ranges
     return [(a, b) for a, b in out]
+
+
+@functools.lru_cache(maxsize=_LINES_KEPT)
+def _unnumbered(content: str) -> str:
+    return strip_emphasis(NUMBERED_RE.sub("", content))
 
 
 def _is_prompt(content: str) -> bool:
@@ -391,9 +417,12 @@ def _is_fran_heading(content: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=_LINES_KEPT)
 def group_label(content: str) -> tuple[str, int] | None:
     """The theme label opening a paragraph ("Ledning: …") and where the text after it
     starts, or None."""
+    if ":" not in content:
+        return None  # a label ends at a colon (and the pattern is slow to say no)
     m = GROUP_LABEL_RE.match(strip_emphasis(content) if content.endswith(":") else content)
     if m is None:
         return None
@@ -441,10 +470,10 @@ class Line:
         """Offset of the content in the text."""
         return self.offset + len(self.raw) - len(self.raw.lstrip())
 
-    @functools.cached_property
+    @property
     def unnumbered(self) -> str:
         """The content without its number and emphasis: "1. *Vad …?*" is "Vad …?"."""
-        return strip_emphasis(NUMBERED_RE.sub("", self.content))
+        return _unnumbered(self.content)
 
     def after_bullet(self) -> str:
         assert self.bullet is not None
@@ -468,20 +497,31 @@ class _RawLine:
         return not self.stripped or self.removed or self.date
 
 
+@functools.lru_cache(maxsize=_LINES_KEPT)
+def _stripped(line: str) -> tuple[str, bool]:
+    """The line stripped, and whether it only dates the meeting ("2023-04-19",
+    "Datum: 14 mars 2024, kl. 13-16")."""
+    return line.strip(), DATE_LINE_RE.match(strip_emphasis(line)) is not None
+
+
 def _raw_lines(lines: Iterable[str], removed: AbstractSet[int]) -> Iterator[_RawLine]:
     """Each line with its offset; ``removed`` holds ordinals among the non-blank lines."""
     offset = 0
     k = 0
     for i, line in enumerate(lines):
-        stripped = line.strip()
+        stripped, date = _stripped(line)
         gone = False
         if stripped:
             gone = k in removed
             k += 1
-        # Lines that only date the meeting ("2023-04-19", "Datum: 14 mars 2024, kl. 13-16").
-        date = not gone and bool(DATE_LINE_RE.match(strip_emphasis(line)))
-        yield _RawLine(i, offset, line, stripped, gone, date)
+        yield _RawLine(i, offset, line, stripped, gone, date and not gone)
         offset += len(line) + 1
+
+
+@functools.lru_cache(maxsize=_LINES_KEPT)
+def _marks(line: str) -> tuple[re.Match[str] | None, re.Match[str] | None, bool]:
+    """A line's bullet and Markdown heading marks, and whether it is a numbered item."""
+    return BULLET_RE.match(line), MD_HEADING_RE.match(line), NUMBERED_RE.match(line) is not None
 
 
 # How far ahead a line looks for the next line with text (see Line.continued).
@@ -514,7 +554,12 @@ def _lines_in_context(raw_lines: Iterable[_RawLine]) -> Iterator[tuple[_RawLine,
                 break
         after = window[0] if window else None
         next_blank = after is None or after.blank
+        next_bullet = next_numbered = False
+        if after is not None and not next_blank:
+            next_mark, _, next_numbered = _marks(after.raw)
+            next_bullet = next_mark is not None
         line, content = current.raw, current.stripped
+        bullet, md, numbered = _marks(line)
         yield (
             current,
             Line(
@@ -523,16 +568,12 @@ def _lines_in_context(raw_lines: Iterable[_RawLine]) -> Iterator[tuple[_RawLine,
                 raw=line,
                 content=content,
                 alone=(previous is None or previous.blank) and next_blank,
-                next_bullet=after is not None
-                and not next_blank
-                and bool(BULLET_RE.match(after.raw)),
-                next_numbered=after is not None
-                and not next_blank
-                and bool(NUMBERED_RE.match(after.raw)),
+                next_bullet=next_bullet,
+                next_numbered=next_numbered,
                 continued=following[:1].islower() and content[-1:] not in TERMINAL,
-                bullet=BULLET_RE.match(line),
-                md=MD_HEADING_RE.match(line),
-                numbered=bool(NUMBERED_RE.match(line)),
+                bullet=bullet,
+                md=md,
+                numbered=numbered,
             ),
         )
         previous = current
@@ -849,7 +890,7 @@ def _structure(lines: LineSource, known: AbstractSet[str]) -> _Structure:
         elif current is not None and not current.blank and "?" in current.stripped:
             # Prompts listed as bullets in a preamble ("- Vad behövs …?") repeat as real
             # prompts later; such bullets are structure, not statements. As Line says:
-            text = strip_emphasis(NUMBERED_RE.sub("", current.stripped))  # unnumbered
+            text = _unnumbered(current.stripped)
             alone = (before is None or before.blank) and (after is None or after.blank)
             if (
                 not BULLET_RE.match(current.raw)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -150,6 +151,9 @@ def sentence_spans(
     return [(a, b) for a, b in merged if b > a]
 
 
+# A letter or a digit (what ``str.isalnum`` says of a character: ``\w`` but "_").
+_ALNUM = re.compile(r"[^\W_]")
+
 # Blocks tagged together: the classifier scores all their statements in one batch (one
 # call per block cost a quarter of the ingest time with the classifier on, cProfile).
 _TAG_BATCH = 64
@@ -200,11 +204,7 @@ def _pieces(seg: parsing.Segmentation, tagger: Tagger) -> Iterator[_Block]:
                 for span in spans
             }
             # A piece with no letter or digit ("–", "…") says nothing; "2030" does.
-            spans = [
-                span
-                for span in spans
-                if any(ch.isalnum() for ch in block.text[slice(*chars[span])])
-            ]
+            spans = [span for span in spans if _ALNUM.search(block.text, *chars[span])]
             if spans:
                 yield _Block(block, tokens, spans, chars)
 
@@ -229,8 +229,8 @@ def _tag_blocks(batch: list[_Block], name: str, tagger: Tagger) -> Iterator[Stat
                 section_shift=block.section_shift,
                 prompt=block.prompt,
                 group=block.group,
-                lemmas=" ".join(w.lemma for w in span_words),
-                forms=" ".join(w.lower for w in span_words),
+                lemmas=" ".join([w.lemma for w in span_words]),
+                forms=" ".join([w.lower for w in span_words]),
                 tags=tags,
             )
 
