@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -460,15 +461,15 @@ _INDEX_STATEMENT = (
 
 def tag_records(tags: TagSet) -> list[TagRecord]:
     """(dimension, label, evidence pieces, classifier score) for each label of a tag set."""
+    # The evidence of each label in one pass, in order (not a pass per label).
+    evidence: dict[tuple[str, str], list[tuple[str, int, int, str]]] = {}
+    for e in tags.evidence:
+        evidence.setdefault((e.dimension, e.label), []).append((e.term, e.start, e.end, e.text))
     records: list[TagRecord] = []
     for dim in DIMENSIONS:
         for label in tags.labels(dim):
-            pieces = tuple(
-                (e.term, e.start, e.end, e.text)
-                for e in tags.evidence
-                if e.dimension == dim and e.label == label
-            )
-            records.append((dim, label, pieces, tags.scores.get((dim, label))))
+            key = (dim, label)
+            records.append((dim, label, tuple(evidence.get(key, ())), tags.scores.get(key)))
     return records
 
 
@@ -499,17 +500,19 @@ class _TagIds:
     def row(self, statement_id: int, text: str, tag: TagRecord) -> tuple[object, ...]:
         """The ``statement_tags`` row of one tag of a statement whose text is ``text``."""
         dimension, label, pieces, score = tag
-        offsets: list[str] = []
-        words: list[str | None] = []
-        for term, start, end, piece_text in pieces:
-            offsets.append(f"{self.term(term)} {start} {end}")
-            words.append(None if text[start:end] == piece_text else piece_text)
-        apart = any(w is not None for w in words)
+        terms = self.terms
+        offsets = [f"{terms.get(t) or self.term(t)} {start} {end}" for t, start, end, _ in pieces]
+        apart = None
+        if any(text[start:end] != words for _, start, end, words in pieces):
+            apart = json.dumps(
+                [None if text[start:end] == words else words for _, start, end, words in pieces],
+                ensure_ascii=False,
+            )
         return (
             statement_id,
-            self.label(dimension, label),
+            self.labels.get((dimension, label)) or self.label(dimension, label),
             ",".join(offsets),
-            json.dumps(words, ensure_ascii=False) if apart else None,
+            apart,
             score,
         )
 
@@ -731,9 +734,12 @@ _CONVERSIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
 }
 
 
+_RECORD_VALUES = operator.attrgetter(*RECORD_COLUMNS)
+
+
 def statement_record(st: Statement) -> StatementRecord:
     """The values stored for a statement (see ``StatementRecord``)."""
-    return tuple(getattr(st, name) for name in RECORD_COLUMNS), tag_records(st.tags)
+    return _RECORD_VALUES(st), tag_records(st.tags)
 
 
 def content_hash(texts: Iterable[str]) -> str:

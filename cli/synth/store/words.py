@@ -58,6 +58,9 @@ class Words:
         self.db = db
         self.pairs: dict[int, Pair] = {}
         self.ids: dict[Pair, int] = {}
+        # The varint of each pair's id, as pairs are encoded: a blob is the varints of its
+        # ids one after the other, so most statements are encoded by one join.
+        self.codes: dict[Pair, bytes] = {}
         self.last = 0  # the largest id read
 
     def refresh(self) -> None:
@@ -74,6 +77,7 @@ class Words:
         """Drop what was read (after a rollback: pairs added in it are gone)."""
         self.pairs.clear()
         self.ids.clear()
+        self.codes.clear()
         self.last = 0
 
     def _id(self, pair: Pair) -> int:
@@ -92,9 +96,16 @@ class Words:
         if not forms and not lemmas:
             return b""
         fs, ls = forms.split(" "), lemmas.split(" ")
-        get = self.ids.get
         if len(fs) == len(ls):
+            codes = self.codes
+            try:
+                return b"".join([codes[pair] for pair in zip(fs, ls, strict=True)])
+            except KeyError:
+                pass
+            get = self.ids.get
             ids = [get(pair) or self._id(pair) for pair in zip(fs, ls, strict=True)]
+            for pair, n in zip(zip(fs, ls, strict=True), ids, strict=True):
+                codes[pair] = varints([n])
         else:
             ids = [0, len(ls), *(self._id((w, w)) for w in ls), *(self._id((w, w)) for w in fs)]
         return varints(ids)
