@@ -91,7 +91,8 @@ class WordType:
     # The classifier's weight row of its lemma, set once per type: a statement's rows are
     # then read off its word types (0: not a word; -1: not read yet).
     row: int = 0
-    marked: bool = False  # hits a term or may start a phrase: term tagging looks at it
+    # What term tagging reads at it (``_READ``, ``_FIRST``, ``_SECOND``; 0: nothing).
+    reads: int = 0
     id: int = 0  # its number: its row in the tagger's tables of word types
     # What the word alone gives: ((dimension, label), term) of each label its terms tag,
     # sorted, the first term of a label only (one piece of evidence per label and word);
@@ -121,6 +122,10 @@ _EVIDENCE_CACHE_SIZE = 200_000
 # to the next chunk): no len() per chunk of a text; and its number (its row in the
 # tagger's tables of chunks).
 _Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int, int]
+# Flags of a word type for term tagging: it hits a term or a phrase of one word starts at
+# it (term tagging always reads it); a longer phrase may start at it (read when the next
+# word may be a phrase's second word); it may be a phrase's second word.
+_READ, _FIRST, _SECOND = 1, 2, 4
 _TYPES = itemgetter(0)
 _CHUNK_ID = itemgetter(3)
 _TYPE_ID = attrgetter("id")
@@ -299,6 +304,12 @@ class Tagger:
             for first in {phrase.lowers[0], *phrase.lemmas[0]}:
                 for second in dict.fromkeys(seconds):
                     self._phrase_index.setdefault(first, {}).setdefault(second, []).append(n)
+        # The keys a phrase's second word may have, and the first words of phrases of one
+        # word: a position is read for its phrases only where these allow a match.
+        self._seconds = {
+            second for seconds in self._phrase_index.values() for second in seconds
+        } - {None}
+        self._singles = {first for first, seconds in self._phrase_index.items() if None in seconds}
         # The phrases at a pair of word types (None: the statement's last word): those the
         # pair matches, and the longer ones to check (``_pair``).
         self._pairs: dict[tuple[WordType, WordType | None], _PairPhrases] = {}
@@ -322,7 +333,7 @@ class Tagger:
         # + 1 and where its tokens start in the columns of the chunks' tokens (their types
         # and offsets in the chunk).
         self._type_list: list[WordType] = []
-        self._marked = _Column()
+        self._reads = _Column()
         self._rows = _Column()
         self._chunks: dict[str, _Chunk] = {}
         self._chunk_counts = _Column()
@@ -462,7 +473,11 @@ class Tagger:
             is_word=is_word,
             shown=is_word and lower not in FUNCTION_WORDS,
             row=-1 if is_word else 0,
-            marked=bool(hits) or phrase_first,
+            reads=(
+                (_READ if hits or lower in self._singles or lemma in self._singles else 0)
+                | (_FIRST if phrase_first else 0)
+                | (_SECOND if lower in self._seconds or lemma in self._seconds else 0)
+            ),
             found=tuple(found.items()),
             labels=dict.fromkeys(found),
             excludes=tuple(dict.fromkeys((h.dimension, h.label) for h in hits if h.exclude)),
@@ -470,7 +485,7 @@ class Tagger:
         )
         self._types[orth] = word
         self._type_list.append(word)
-        self._marked.extend((word.marked,))
+        self._reads.extend((word.reads,))
         self._rows.extend((word.row,))
         if is_word and self.classifier is not None:
             self._unread.append(word)
@@ -549,9 +564,14 @@ class Tagger:
     def _term_tags(self, batch: _Batch) -> list[_TermTags]:
         """The terms' tags of each statement of a batch (see ``_TermTags``)."""
         types = batch.types
-        # Most words neither hit a term nor may start a phrase: only the others are read,
-        # found for the whole batch at once.
-        marked = numpy.flatnonzero(self._marked.read()[batch.type_ids])
+        # Most words neither hit a term nor start a phrase: only the others are read,
+        # found for the whole batch at once. A phrase of two words or more may start at
+        # a word only if the next may be a phrase's second word (a word of the next
+        # statement too: reading a word for nothing changes nothing).
+        reads = self._reads.read()[batch.type_ids]
+        read = (reads & _READ) != 0
+        read[:-1] |= ((reads[:-1] & _FIRST) != 0) & ((reads[1:] & _SECOND) != 0)
+        marked = numpy.flatnonzero(read)
         lows = numpy.searchsorted(marked, batch.firsts).tolist()
         highs = numpy.searchsorted(marked, batch.ends).tolist()
         positions = marked.tolist()
