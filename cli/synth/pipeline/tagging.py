@@ -124,8 +124,10 @@ _EVIDENCE_CACHE_SIZE = 200_000
 _Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int, int]
 # Flags of a word type for term tagging: it hits a term or a phrase of one word starts at
 # it (term tagging always reads it); a longer phrase may start at it (read when the next
-# word may be a phrase's second word); it may be a phrase's second word.
-_READ, _FIRST, _SECOND = 1, 2, 4
+# word may be a phrase's second word); it may be a phrase's second word; it hits an
+# exclude or a phrase of one word starts at it (its statement's evidence needs more than
+# the words' own terms, ``_span_terms``).
+_READ, _FIRST, _SECOND, _OTHER = 1, 2, 4, 8
 _TYPES = itemgetter(0)
 _CHUNK_ID = itemgetter(3)
 _TYPE_ID = attrgetter("id")
@@ -456,6 +458,7 @@ class Tagger:
         is_word = _has_letter(text)
         hits = self._token_hits(text, lower, lemma) if is_word else ()
         phrase_first = lower in self._phrase_index or lemma in self._phrase_index
+        single = lower in self._singles or lemma in self._singles
         found: dict[tuple[str, str], str] = {}
         for dim, label, term in sorted(
             (h.dimension, h.label, h.term) for h in hits if not h.exclude
@@ -474,7 +477,8 @@ class Tagger:
             shown=is_word and lower not in FUNCTION_WORDS,
             row=-1 if is_word else 0,
             reads=(
-                (_READ if hits or lower in self._singles or lemma in self._singles else 0)
+                (_READ if hits or single else 0)
+                | (_OTHER if single or any(h.exclude for h in hits) else 0)
                 | (_FIRST if phrase_first else 0)
                 | (_SECOND if lower in self._seconds or lemma in self._seconds else 0)
             ),
@@ -569,23 +573,52 @@ class Tagger:
         # a word only if the next may be a phrase's second word (a word of the next
         # statement too: reading a word for nothing changes nothing).
         reads = self._reads.read()[batch.type_ids]
-        read = (reads & _READ) != 0
-        read[:-1] |= ((reads[:-1] & _FIRST) != 0) & ((reads[1:] & _SECOND) != 0)
-        marked = numpy.flatnonzero(read)
-        lows = numpy.searchsorted(marked, batch.firsts).tolist()
-        highs = numpy.searchsorted(marked, batch.ends).tolist()
+        phrase = numpy.zeros(len(reads), dtype=bool)
+        phrase[:-1] = ((reads[:-1] & _FIRST) != 0) & ((reads[1:] & _SECOND) != 0)
+        marked = numpy.flatnonzero(((reads & _READ) != 0) | phrase)
+        firsts, ends = batch.firsts, batch.ends
+        lows = numpy.searchsorted(marked, firsts).tolist()
+        highs = numpy.searchsorted(marked, ends).tolist()
         positions = marked.tolist()
+        # Statements where a phrase may start or an exclude hit go through ``_span_terms``;
+        # the others (most) only gather their words' own evidence (``_own_terms``).
+        other = numpy.flatnonzero(phrase | ((reads & _OTHER) != 0))
+        whole = (numpy.searchsorted(other, ends) > numpy.searchsorted(other, firsts)).tolist()
         if len(self._evidence) > _EVIDENCE_CACHE_SIZE:
             self._evidence.clear()
-        texts, starts, span_terms = batch.texts, batch.starts, self._span_terms
+        texts, starts = batch.texts, batch.starts
+        span_terms, own_terms = self._span_terms, self._own_terms
         return [
-            span_terms(types, starts, texts[n], positions[low:high], first, end)
+            (
+                span_terms(types, starts, texts[n], positions[low:high], first, end)
+                if full
+                else own_terms(types, starts, positions[low:high], starts[first])
+            )
             if low < high
             else _NOTHING
-            for n, first, end, low, high in zip(
-                batch.texts_of, batch.firsts, batch.ends, lows, highs, strict=True
+            for n, first, end, low, high, full in zip(
+                batch.texts_of, firsts, ends, lows, highs, whole, strict=True
             )
         ]
+
+    def _own_terms(
+        self, types: list[WordType], starts: list[int], positions: list[int], base: int
+    ) -> _TermTags:
+        """``_span_terms`` of a statement where no phrase may start and no exclude hit: the
+        evidence of each word's own terms, in the order of the words (``positions``: those
+        that hit a term, each a term of some label; ``base``: the statement's offset)."""
+        evidence: list[Evidence] = []
+        seen: dict[tuple[str, str], None] = {}
+        cache = self._evidence
+        for i in positions:
+            word = types[i]
+            start = starts[i] - base
+            evidence += cache.get((word, start)) or self._word_evidence(word, start)
+            seen.update(word.labels)
+        labels = tuple(seen)
+        label_set = self._label_sets.get(labels) or self._label_set(labels)
+        shifts, concepts, factors = self._sets[label_set]
+        return TagSet(list(shifts), list(concepts), list(factors), evidence), label_set, None
 
     def _span_terms(
         self,
