@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import numpy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import EVAL, ROOT, need
 from synth.analysis.evaluation import evaluate
-from synth.pipeline.tagging import Tagger
-from synth.taxonomy import check_text
+from synth.pipeline.tagging import _FIRST, _OTHER, _READ, _SECOND, Tagger, WordType
+from synth.taxonomy import Taxonomy, check_text
 
 
 @pytest.mark.parametrize(
@@ -226,3 +228,70 @@ def test_lemmas_from_the_cached_trie_equal_simplemmas_own_dictionary() -> None:
     ours = shared()
     differ = [w for w in sorted(words) if ours.lemma(w) != str(own.lemmatize(w, lang="sv")).lower()]
     assert differ == []
+
+
+class _EveryWordTagger(Tagger):
+    """A tagger that reads every word of a statement for terms and phrases (tagging
+    itself reads only the words that may give a tag)."""
+
+    def _new_type(self, *args: Any, **kwargs: Any) -> WordType:
+        word = super()._new_type(*args, **kwargs)
+        self._reads.read()[word.id] = _READ | _FIRST | _SECOND | _OTHER
+        return word
+
+    def _live_pairs(self, *args: Any, **kwargs: Any) -> numpy.ndarray[Any, Any]:
+        return numpy.ones(len(args[2]), dtype=bool)
+
+
+# Words of phrase terms and excludes of the taxonomy, their neighbours and other words.
+_PHRASE_PIECES = [
+    "vad",
+    "är",
+    "viktigt",
+    "för",
+    "dig",
+    "mig",
+    "hela",
+    "människan",
+    "i",
+    "centrum",
+    "individen",
+    "ledning",
+    "samverkan",
+    "gemensam",
+    "min",
+    "hälsa",
+    "till",
+    "relation",
+    "person/relation",
+    "tidiga",
+    "insatser",
+    "insatsen",
+    "samordnad",
+    "individuell",
+    "plan",
+    "SIP",
+    "trygg",
+    "och",
+    "vården",
+    ".",
+]
+
+
+@pytest.fixture(scope="module")
+def two_taggers(taxonomy: Taxonomy) -> tuple[Tagger, Tagger]:
+    return Tagger(taxonomy), _EveryWordTagger(taxonomy)
+
+
+@settings(derandomize=True, database=None, max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_PHRASE_PIECES), min_size=1, max_size=8), min_size=1, max_size=6
+    )
+)
+def test_tags_are_those_found_by_reading_every_word(
+    two_taggers: tuple[Tagger, Tagger], texts: list[list[str]]
+) -> None:
+    tagger, every_word = two_taggers
+    lines = [" ".join(words) for words in texts]
+    assert list(tagger.tag_texts(lines)) == list(every_word.tag_texts(lines))

@@ -128,6 +128,8 @@ _Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int, int]
 # exclude or a phrase of one word starts at it (its statement's evidence needs more than
 # the words' own terms, ``_span_terms``).
 _READ, _FIRST, _SECOND, _OTHER = 1, 2, 4, 8
+# A pair of word types as one number: the first's id times this, plus the second's.
+_PAIR_KEY = 1 << 32
 _TYPES = itemgetter(0)
 _CHUNK_ID = itemgetter(3)
 _TYPE_ID = attrgetter("id")
@@ -315,6 +317,11 @@ class Tagger:
         # The phrases at a pair of word types (None: the statement's last word): those the
         # pair matches, and the longer ones to check (``_pair``).
         self._pairs: dict[tuple[WordType, WordType | None], _PairPhrases] = {}
+        # The pairs of word types seen where a phrase may start (``_PAIR_KEY``), sorted,
+        # and whether a phrase may start at the first of each (it matches the pair, or a
+        # longer one is to be checked).
+        self._pair_keys = numpy.zeros(0, dtype=numpy.intp)
+        self._pair_live = numpy.zeros(0, dtype=bool)
         # Sets of labels the terms gave (0: none), by the labels in the order found.
         self._label_sets: dict[tuple[tuple[str, str], ...], int] = {}
         self._sets: list[_LabelSet] = [((), (), ())]
@@ -575,6 +582,10 @@ class Tagger:
         reads = self._reads.read()[batch.type_ids]
         phrase = numpy.zeros(len(reads), dtype=bool)
         phrase[:-1] = ((reads[:-1] & _FIRST) != 0) & ((reads[1:] & _SECOND) != 0)
+        pairs = numpy.flatnonzero(phrase)
+        if len(pairs):
+            # Most of those pairs start no phrase after all (known once per pair of types).
+            phrase[pairs[~self._live_pairs(types, batch.type_ids, pairs)]] = False
         marked = numpy.flatnonzero(((reads & _READ) != 0) | phrase)
         firsts, ends = batch.firsts, batch.ends
         lows = numpy.searchsorted(marked, firsts).tolist()
@@ -600,6 +611,35 @@ class Tagger:
                 batch.texts_of, firsts, ends, lows, highs, whole, strict=True
             )
         ]
+
+    def _live_pairs(
+        self,
+        types: list[WordType],
+        type_ids: numpy.ndarray[Any, Any],
+        positions: numpy.ndarray[Any, Any],
+    ) -> numpy.ndarray[Any, Any]:
+        """Whether a phrase may start at each of ``positions`` (of a batch's tokens) when
+        the next token follows (``_pair``), looked up by pair of word types."""
+        keys = type_ids[positions] * _PAIR_KEY + type_ids[positions + 1]
+        known = self._pair_keys
+        at = numpy.searchsorted(known, keys)
+        seen = known[numpy.minimum(at, len(known) - 1)] == keys if len(known) else at < 0
+        if not seen.all():
+            new, first = numpy.unique(keys[~seen], return_index=True)
+            live = []
+            for i in positions[~seen][first].tolist():
+                word, after = types[i], types[i + 1]
+                _matched, longer, _special = self._pairs.get((word, after)) or self._pair(
+                    word, after
+                )
+                live.append(bool(_matched or longer))
+            merged = numpy.concatenate([known, new])
+            order = numpy.argsort(merged, kind="stable")
+            self._pair_keys = merged[order]
+            self._pair_live = numpy.concatenate([self._pair_live, live]).astype(bool)[order]
+            at = numpy.searchsorted(self._pair_keys, keys)
+        found: numpy.ndarray[Any, Any] = self._pair_live[at]
+        return found
 
     def _own_terms(
         self, types: list[WordType], starts: list[int], positions: list[int], base: int
