@@ -130,7 +130,6 @@ _Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int, int]
 _READ, _FIRST, _SECOND, _OTHER = 1, 2, 4, 8
 # A pair of word types as one number: the first's id times this, plus the second's.
 _PAIR_KEY = 1 << 32
-_TYPES = itemgetter(0)
 _CHUNK_ID = itemgetter(3)
 _TYPE_ID = attrgetter("id")
 # Whitespace other than a space (see _OTHER_SPACING).
@@ -342,6 +341,10 @@ class Tagger:
         # + 1 and where its tokens start in the columns of the chunks' tokens (their types
         # and offsets in the chunk).
         self._type_list: list[WordType] = []
+        # The same as an array of objects (the first ``_type_array_size`` filled), to read
+        # the types of many ids at once.
+        self._type_array = numpy.empty(1024, dtype=object)
+        self._type_array_size = 0
         self._reads = _Column()
         self._rows = _Column()
         self._chunks: dict[str, _Chunk] = {}
@@ -992,12 +995,11 @@ class Tagger:
         # Each chunk's offset in its text: its offset in the joined text less its text's.
         places = _before(self._chunk_steps.read()[ids]) - numpy.repeat(text_starts, text_chunks)
         offsets = numpy.repeat(places, counts) + self._chunk_offsets.read()[tokens]
-        types = list(itertools.chain.from_iterable(map(_TYPES, found)))
         counted = numpy.concatenate(([0], numpy.cumsum(counts)))
         bounds = counted[numpy.concatenate(([0], numpy.cumsum(text_chunks)))].tolist()
         type_ids = self._chunk_types.read()[tokens]
         return _Batch(
-            types,
+            self._types_by_id()[type_ids].tolist(),
             type_ids,
             offsets.tolist(),
             texts,
@@ -1005,6 +1007,19 @@ class Tagger:
             bounds[:-1],
             bounds[1:],
         )
+
+    def _types_by_id(self) -> numpy.ndarray[Any, Any]:
+        """The word types by id, as an array of objects (the array grows, its size doubling,
+        when new types need it)."""
+        size, done = len(self._type_list), self._type_array_size
+        if size > done:
+            if size > len(self._type_array):
+                grown = numpy.empty(max(size, 2 * len(self._type_array)), dtype=object)
+                grown[:done] = self._type_array[:done]
+                self._type_array = grown
+            self._type_array[done:size] = self._type_list[done:size]
+            self._type_array_size = size
+        return self._type_array
 
     def _batch_of(self, texts: list[Tokens]) -> _Batch:
         """A batch of the tokens of texts of one statement each."""
