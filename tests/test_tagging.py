@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from conftest import EVAL, ROOT, need
 from synth.analysis.evaluation import evaluate
-from synth.pipeline.tagging import _FIRST, _OTHER, _READ, _SECOND, Tagger, WordType
+from synth.pipeline.tagging import _FIRST, _READ, _SECOND, _SINGLE, Tagger, WordType
 from synth.taxonomy import Taxonomy, check_text
 
 
@@ -236,7 +236,7 @@ class _EveryWordTagger(Tagger):
 
     def _new_type(self, *args: Any, **kwargs: Any) -> WordType:
         word = super()._new_type(*args, **kwargs)
-        self._reads.read()[word.id] = _READ | _FIRST | _SECOND | _OTHER
+        self._reads.read()[word.id] |= _READ | _FIRST | _SECOND | _SINGLE
         return word
 
     def _live_pairs(self, *args: Any, **kwargs: Any) -> numpy.ndarray[Any, Any]:

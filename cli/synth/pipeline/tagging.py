@@ -91,7 +91,7 @@ class WordType:
     # The classifier's weight row of its lemma, set once per type: a statement's rows are
     # then read off its word types (0: not a word; -1: not read yet).
     row: int = 0
-    # What term tagging reads at it (``_READ``, ``_FIRST``, ``_SECOND``; 0: nothing).
+    # What term tagging reads at it (``_READ``, ``_FIRST``, ...; 0: nothing).
     reads: int = 0
     id: int = 0  # its number: its row in the tagger's tables of word types
     # What the word alone gives: ((dimension, label), term) of each label its terms tag,
@@ -125,9 +125,9 @@ _Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int, int]
 # Flags of a word type for term tagging: it hits a term or a phrase of one word starts at
 # it (term tagging always reads it); a longer phrase may start at it (read when the next
 # word may be a phrase's second word); it may be a phrase's second word; it hits an
-# exclude or a phrase of one word starts at it (its statement's evidence needs more than
-# the words' own terms, ``_span_terms``).
-_READ, _FIRST, _SECOND, _OTHER = 1, 2, 4, 8
+# exclude; a phrase of one word may start at it. A statement with a word of either of the
+# last two, or where a phrase may start, goes through ``_span_terms``.
+_READ, _FIRST, _SECOND, _EXCLUDE, _SINGLE = 1, 2, 4, 8, 16
 # A pair of word types as one number: the first's id times this, plus the second's.
 _PAIR_KEY = 1 << 32
 _CHUNK_ID = itemgetter(3)
@@ -488,7 +488,8 @@ class Tagger:
             row=-1 if is_word else 0,
             reads=(
                 (_READ if hits or single else 0)
-                | (_OTHER if single or any(h.exclude for h in hits) else 0)
+                | (_EXCLUDE if any(h.exclude for h in hits) else 0)
+                | (_SINGLE if single else 0)
                 | (_FIRST if phrase_first else 0)
                 | (_SECOND if lower in self._seconds or lemma in self._seconds else 0)
             ),
@@ -594,24 +595,48 @@ class Tagger:
         lows = numpy.searchsorted(marked, firsts).tolist()
         highs = numpy.searchsorted(marked, ends).tolist()
         positions = marked.tolist()
-        # Statements where a phrase may start or an exclude hit go through ``_span_terms``;
-        # the others (most) only gather their words' own evidence (``_own_terms``).
-        other = numpy.flatnonzero(phrase | ((reads & _OTHER) != 0))
-        whole = (numpy.searchsorted(other, ends) > numpy.searchsorted(other, firsts)).tolist()
+        # Where phrases are looked up, and the statements where an exclude hit: these go
+        # through ``_span_terms``; the others (most) only gather their words' own evidence
+        # (``_own_terms``).
+        phrase_at = numpy.flatnonzero(phrase | ((reads & _SINGLE) != 0))
+        phrase_lows = numpy.searchsorted(phrase_at, firsts).tolist()
+        phrase_highs = numpy.searchsorted(phrase_at, ends).tolist()
+        starting = phrase_at.tolist()
+        excluding = numpy.flatnonzero((reads & _EXCLUDE) != 0)
+        excluded = (
+            numpy.searchsorted(excluding, ends) > numpy.searchsorted(excluding, firsts)
+        ).tolist()
         if len(self._evidence) > _EVIDENCE_CACHE_SIZE:
             self._evidence.clear()
         texts, starts = batch.texts, batch.starts
         span_terms, own_terms = self._span_terms, self._own_terms
         return [
             (
-                span_terms(types, starts, texts[n], positions[low:high], first, end)
-                if full
+                span_terms(
+                    types,
+                    starts,
+                    texts[n],
+                    positions[low:high],
+                    starting[phrase_low:phrase_high],
+                    exclude,
+                    first,
+                    end,
+                )
+                if exclude or phrase_low < phrase_high
                 else own_terms(types, starts, positions[low:high], starts[first])
             )
             if low < high
             else _NOTHING
-            for n, first, end, low, high, full in zip(
-                batch.texts_of, firsts, ends, lows, highs, whole, strict=True
+            for n, first, end, low, high, phrase_low, phrase_high, exclude in zip(
+                batch.texts_of,
+                firsts,
+                ends,
+                lows,
+                highs,
+                phrase_lows,
+                phrase_highs,
+                excluded,
+                strict=True,
             )
         ]
 
@@ -669,33 +694,33 @@ class Tagger:
         starts: list[int],
         text: str,
         positions: list[int],
+        phrase_at: list[int],
+        excludes: bool,
         first: int,
         end: int,
     ) -> _TermTags:
         """The terms' tags of the statement of the tokens ``first`` to ``end`` of a text
-        (``positions``: those of its words that hit a term or may start a phrase).
+        (``positions``: those of its words that hit a term or may start a phrase;
+        ``phrase_at``: those where a phrase may start; ``excludes``: whether a word hits
+        an exclude).
 
         The evidence is in the order of its words (first token, last token, dimension,
         label, term), one piece per label on the same words; a term on words where an
         exclude of its label matched gives none."""
         phrases: dict[int, tuple[_PhraseHit, ...]] = {}
-        excludes = False
         pairs = self._pairs
-        for i in positions:
+        for i in phrase_at:
             word = types[i]
-            if word.phrase_first:
-                after = types[i + 1] if i + 1 < end else None
-                matched, longer, special = pairs.get((word, after)) or self._pair(word, after)
-                if longer:
-                    more = tuple(hit for p, hit in longer if p.matches(types, i, end))
-                    if more:
-                        matched = tuple(sorted(matched + more))
-                        special = special or any(hit[4] for hit in more)
-                if matched:
-                    phrases[i] = matched
-                    excludes = excludes or special
-            if word.excludes:
-                excludes = True
+            after = types[i + 1] if i + 1 < end else None
+            matched, longer, special = pairs.get((word, after)) or self._pair(word, after)
+            if longer:
+                more = tuple(hit for p, hit in longer if p.matches(types, i, end))
+                if more:
+                    matched = tuple(sorted(matched + more))
+                    special = special or any(hit[4] for hit in more)
+            if matched:
+                phrases[i] = matched
+                excludes = excludes or special
         base = starts[first]
         evidence: list[Evidence] = []
         seen: dict[tuple[str, str], None] = {}
