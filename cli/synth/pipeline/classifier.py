@@ -327,9 +327,12 @@ class Classifier:
         out: numpy.ndarray[Any, Any] = 1.0 / (1.0 + numpy.exp(-logits))
         return out
 
-    def weights(self, rows: Sequence[int], label_index: int) -> list[float]:
-        """How much each word (by its row) pushed the score of one label."""
-        found: list[float] = self._weights[rows, label_index].tolist()
+    def label_weights(
+        self, rows: numpy.ndarray[Any, Any], labels: numpy.ndarray[Any, Any]
+    ) -> numpy.ndarray[Any, Any]:
+        """How much each word (by its row) pushed the score of a label (by its index in
+        ``labels``), one label per word."""
+        found: numpy.ndarray[Any, Any] = self._weights[rows, labels]
         return found
 
     def score_lemmas(self, statements: Iterable[Sequence[str]]) -> numpy.ndarray[Any, Any]:

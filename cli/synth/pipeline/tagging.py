@@ -266,6 +266,9 @@ class Tagger:
         self._order = {
             (d, label.id): i for d in DIMENSIONS for i, label in enumerate(taxonomy.labels(d))
         }
+        self._order_in = {
+            d: {label.id: i for i, label in enumerate(taxonomy.labels(d))} for d in DIMENSIONS
+        }
         self._word_terms: list[tuple[Label, Term, bool]] = []
         phrase_terms: list[tuple[Label, Term, bool]] = []
         for label in taxonomy.all_labels():
@@ -347,6 +350,11 @@ class Tagger:
         self._type_array_size = 0
         self._reads = _Column()
         self._rows = _Column()
+        # Of each word type (by id) whether it may be shown as a model tag's evidence, and
+        # the number of its lower case.
+        self._shown = _Column()
+        self._lowers = _Column()
+        self._lower_ids: dict[str, int] = {}
         self._chunks: dict[str, _Chunk] = {}
         self._chunk_counts = _Column()
         self._chunk_steps = _Column()
@@ -502,6 +510,8 @@ class Tagger:
         self._type_list.append(word)
         self._reads.extend((word.reads,))
         self._rows.extend((word.row,))
+        self._shown.extend((word.shown,))
+        self._lowers.extend((self._lower_ids.setdefault(lower, len(self._lower_ids)),))
         if is_word and self.classifier is not None:
             self._unread.append(word)
         return word
@@ -882,17 +892,17 @@ class Tagger:
                             above[k, j] = False
         else:  # the model alone tags
             above = (probabilities >= classifier.thresholds) & self._known
-        order = self._order
-        for k, j in zip(*above.nonzero(), strict=True):
+        order_in = self._order_in
+        statements, label_columns = above.nonzero()
+        pieces = self._model_evidence(batch, statements, label_columns)
+        for k, j, words in zip(statements.tolist(), label_columns.tolist(), pieces, strict=True):
             dim, label = names[j]
             tags = results[k]
             labelled = tags.labels(dim)
             labelled.append(label)
-            labelled.sort(key=lambda x, d=dim: order[(d, x)])
+            labelled.sort(key=order_in[dim].__getitem__)
             tags.scores[(dim, label)] = round(float(probabilities[k, j]), 3)
-            tags.evidence.extend(
-                self._model_evidence(batch, batch.firsts[k], batch.ends[k], dim, label, j)
-            )
+            tags.evidence.extend(words)
 
     def _read_label_sets(self) -> None:
         """What the classifier reads of the sets of labels found since the last batch: the
@@ -960,32 +970,61 @@ class Tagger:
         return words if tags is None else words + term_features(tags.pairs())
 
     def _model_evidence(
-        self, batch: _Batch, first: int, end: int, dim: str, label: str, label_index: int
-    ) -> list[Evidence]:
-        """The words of the statement of the tokens ``first`` to ``end`` that pushed a model
-        tag's score most (positive weight), in text order; function words are left out of
-        what is shown."""
+        self,
+        batch: _Batch,
+        statements: numpy.ndarray[Any, Any],
+        columns: numpy.ndarray[Any, Any],
+    ) -> list[list[Evidence]]:
+        """The evidence of each model tag of a batch (of its statement, by index, and its
+        label's column): the words of the statement that pushed the score most (positive
+        weight; of words with the same lower case the one that pushed most, the first on a
+        tie; the later word first on a tie of weights), in text order; function words are
+        left out of what is shown. Found for all tags at once."""
         assert self.classifier is not None
-        types, starts = batch.types, batch.starts
-        positions = [i for i in range(first, end) if types[i].shown]
-        weights = self.classifier.weights([types[i].row for i in positions], label_index)
-        best: dict[str, tuple[float, int]] = {}
-        for i, w in zip(positions, weights, strict=True):
-            if w <= 0:
-                continue
-            lower = types[i].lower
-            if lower not in best or w > best[lower][0]:
-                best[lower] = (w, i)
-        top = sorted(best.values(), reverse=True)[:TOP_WORDS]
-        out = []
+        if not len(statements):
+            return []
+        firsts = numpy.array(batch.firsts, dtype=numpy.intp)[statements]
+        lengths = numpy.array(batch.ends, dtype=numpy.intp)[statements] - firsts
+        tokens = _ranges(firsts, lengths)
+        tags = numpy.repeat(numpy.arange(len(statements)), lengths)
+        ids = batch.type_ids[tokens]
+        shown = self._shown.read()[ids] != 0
+        tokens, tags, ids = tokens[shown], tags[shown], ids[shown]
+        weights = self.classifier.label_weights(self._rows.read()[ids], columns[tags])
+        pushed = weights > 0
+        tokens, tags, ids, weights = tokens[pushed], tags[pushed], ids[pushed], weights[pushed]
+        # Of each tag's words with the same lower case, the first with the highest weight.
+        lowers = self._lowers.read()[ids]
+        order = numpy.lexsort((tokens, -weights, lowers, tags))
+        tokens, tags, lowers, weights = tokens[order], tags[order], lowers[order], weights[order]
+        best = numpy.ones(len(order), dtype=bool)
+        best[1:] = (tags[1:] != tags[:-1]) | (lowers[1:] != lowers[:-1])
+        tokens, tags, weights = tokens[best], tags[best], weights[best]
+        # Each tag's TOP_WORDS highest weights, then in text order.
+        order = numpy.lexsort((-tokens, -weights, tags))
+        tokens, tags = tokens[order], tags[order]
+        rank = (
+            numpy.arange(len(tags)) - _before(numpy.bincount(tags, minlength=len(statements)))[tags]
+        )
+        tokens, tags = tokens[rank < TOP_WORDS], tags[rank < TOP_WORDS]
+        order = numpy.lexsort((tokens, tags))
+        found = tokens[order].tolist()
+        bounds = numpy.searchsorted(tags[order], numpy.arange(len(statements) + 1)).tolist()
+        types, starts, names = batch.types, batch.starts, self.classifier.labels
         cache = self._model_pieces
-        for _w, i in sorted(top, key=lambda x: x[1]):
-            key = (label_index, types[i], starts[i] - starts[first])
-            piece = cache.get(key)
-            if piece is None:
-                text, start = types[i].text, key[2]
-                piece = cache[key] = Evidence(dim, label, "", text, start, start + len(text))
-            out.append(piece)
+        out: list[list[Evidence]] = []
+        for n, (k, j) in enumerate(zip(statements.tolist(), columns.tolist(), strict=True)):
+            base = starts[batch.firsts[k]]
+            words: list[Evidence] = []
+            for i in found[bounds[n] : bounds[n + 1]]:
+                key = (j, types[i], starts[i] - base)
+                piece = cache.get(key)
+                if piece is None:
+                    dim, label = names[j]
+                    text, start = types[i].text, key[2]
+                    piece = cache[key] = Evidence(dim, label, "", text, start, start + len(text))
+                words.append(piece)
+            out.append(words)
         return out
 
     def _split_texts(self, texts: list[str]) -> _Batch:
