@@ -118,10 +118,9 @@ _OTHER_SPACING = re.compile(r"[^\S ]|  |^ | $")
 _CHUNK_CACHE_SIZE = 500_000
 # Pieces of evidence of words kept in the cache before it starts afresh.
 _EVIDENCE_CACHE_SIZE = 200_000
-# A chunk's word types, their offsets in it (None: one token), its length + 1 (the step
-# to the next chunk): no len() per chunk of a text; and its number (its row in the
-# tagger's tables of chunks).
-_Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int, int]
+# A chunk's word types, their offsets in it (None: one token) and its length + 1 (the
+# step to the next chunk): no len() per chunk of a text.
+_Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int]
 # Flags of a word type for term tagging: it hits a term or a phrase of one word starts at
 # it (term tagging always reads it); a longer phrase may start at it (read when the next
 # word may be a phrase's second word); it may be a phrase's second word; it hits an
@@ -130,7 +129,6 @@ _Chunk = tuple[tuple[WordType, ...], tuple[int, ...] | None, int, int]
 _READ, _FIRST, _SECOND, _EXCLUDE, _SINGLE = 1, 2, 4, 8, 16
 # A pair of word types as one number: the first's id times this, plus the second's.
 _PAIR_KEY = 1 << 32
-_CHUNK_ID = itemgetter(3)
 _TYPE_ID = attrgetter("id")
 # Whitespace other than a space (see _OTHER_SPACING).
 _OTHER_WHITESPACE = re.compile(r"[^\S ]")
@@ -355,7 +353,9 @@ class Tagger:
         self._shown = _Column()
         self._lowers = _Column()
         self._lower_ids: dict[str, int] = {}
-        self._chunks: dict[str, _Chunk] = {}
+        # The number of each chunk (its row in the tables of chunks), and the chunks by it.
+        self._chunks: dict[str, int] = {}
+        self._chunk_list: list[_Chunk] = []
         self._chunk_counts = _Column()
         self._chunk_steps = _Column()
         self._chunk_firsts = _Column()
@@ -428,11 +428,12 @@ class Tagger:
         starts: list[int] = []
         start = starts.append
         position = 0
+        chunk_list = self._chunk_list
         for chunk in text.split(" "):
             found = get(chunk)
-            if found is None:
-                found = self._new_chunk(chunk)
-            chunk_types, chunk_starts, step, _ = found
+            chunk_types, chunk_starts, step = chunk_list[
+                self._new_chunk(chunk) if found is None else found
+            ]
             types += chunk_types
             if chunk_starts is None:
                 start(position)
@@ -441,14 +442,13 @@ class Tagger:
             position += step
         return Tokens(text, types, starts)
 
-    def _new_chunk(self, chunk: str) -> _Chunk:
+    def _new_chunk(self, chunk: str) -> int:
+        """Tokenize a chunk not seen before, keep it in the cache; returns its number."""
         tokens = self.tokens(self.nlp.tokenizer(chunk), chunk)
         offsets = tokens.starts
-        found = self._chunks[chunk] = (
-            tuple(tokens.types),
-            None if len(offsets) == 1 else tuple(offsets),
-            len(chunk) + 1,
-            len(self._chunk_counts),
+        found = self._chunks[chunk] = len(self._chunk_list)
+        self._chunk_list.append(
+            (tuple(tokens.types), None if len(offsets) == 1 else tuple(offsets), len(chunk) + 1)
         )
         self._chunk_counts.extend((len(offsets),))
         self._chunk_steps.extend((len(chunk) + 1,))
@@ -460,6 +460,7 @@ class Tagger:
     def _clear_chunks(self) -> None:
         """Start the cache of chunks afresh (bounds its memory)."""
         self._chunks.clear()
+        self._chunk_list.clear()
         for column in (
             self._chunk_counts,
             self._chunk_steps,
@@ -1049,15 +1050,17 @@ class Tagger:
         if None in cached:
             for n, chunk in enumerate(cached):
                 if chunk is None:
-                    cached[n] = get(chunks[n]) or self._new_chunk(chunks[n])
-        found = cast(list[_Chunk], cached)
-        ids = numpy.fromiter(map(_CHUNK_ID, found), numpy.intp, len(found))
+                    found = get(chunks[n])
+                    cached[n] = self._new_chunk(chunks[n]) if found is None else found
+        ids = numpy.fromiter(cast(list[int], cached), numpy.intp, len(cached))
         counts = self._chunk_counts.read()[ids]
         tokens = _ranges(self._chunk_firsts.read()[ids], counts)
-        text_chunks = numpy.array([text.count(" ") + 1 for text in texts], dtype=numpy.intp)
         text_starts = _before(numpy.fromiter(map(len, texts), numpy.intp, len(texts)) + 1)
-        # Each chunk's offset in its text: its offset in the joined text less its text's.
-        places = _before(self._chunk_steps.read()[ids]) - numpy.repeat(text_starts, text_chunks)
+        # Each chunk's offset in the joined text, its text, and its offset in its text.
+        joined_places = _before(self._chunk_steps.read()[ids])
+        text_of = numpy.searchsorted(text_starts, joined_places, side="right") - 1
+        text_chunks = numpy.bincount(text_of, minlength=len(texts))
+        places = joined_places - text_starts[text_of]
         offsets = numpy.repeat(places, counts) + self._chunk_offsets.read()[tokens]
         counted = numpy.concatenate(([0], numpy.cumsum(counts)))
         bounds = counted[numpy.concatenate(([0], numpy.cumsum(text_chunks)))].tolist()
