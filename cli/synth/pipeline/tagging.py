@@ -192,9 +192,12 @@ _EXCLUDED = itemgetter(2)
 # A phrase found: its length in tokens, dimension, label, term and whether an exclude.
 _PhraseHit = tuple[int, str, str, str, bool]
 # The phrases at a pair of word types: those the pair matches (sorted), the longer ones to
-# check, and whether the matched include an exclude or a phrase of one word (which the
-# words' own evidence does not come before).
-_PairPhrases = tuple[tuple[_PhraseHit, ...], tuple[tuple["_Phrase", _PhraseHit], ...], bool]
+# check, whether the matched include an exclude or a phrase of one word (which the
+# words' own evidence does not come before), and the length of the longest phrase.
+_PairPhrases = tuple[tuple[_PhraseHit, ...], tuple[tuple["_Phrase", _PhraseHit], ...], bool, int]
+# The phrases matched at some words, and whether they include an exclude or a phrase of
+# one word (as in ``_PairPhrases``).
+_Matched = tuple[tuple[_PhraseHit, ...], bool]
 # The labels of each dimension, in the taxonomy's order.
 _LabelSet = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
 
@@ -317,6 +320,9 @@ class Tagger:
         # The phrases at a pair of word types (None: the statement's last word): those the
         # pair matches, and the longer ones to check (``_pair``).
         self._pairs: dict[tuple[WordType, WordType | None], _PairPhrases] = {}
+        # The phrases matched at the words a phrase may span where longer phrases are to be
+        # checked (``_window``).
+        self._windows: dict[tuple[WordType, ...], _Matched] = {}
         # The pairs of word types seen where a phrase may start (``_PAIR_KEY``), sorted,
         # and whether a phrase may start at the first of each (it matches the pair, or a
         # longer one is to be checked).
@@ -532,7 +538,25 @@ class Tagger:
             elif phrase.matches(pair, 0, len(pair)):
                 matched.append(hit)
         special = any(hit[0] == 1 or hit[4] for hit in matched)
-        found = self._pairs[(word, after)] = (tuple(sorted(matched)), tuple(longer), special)
+        longest = max((len(phrase.lowers) for phrase, _ in longer), default=len(pair))
+        found = self._pairs[(word, after)] = (
+            tuple(sorted(matched)),
+            tuple(longer),
+            special,
+            longest,
+        )
+        return found
+
+    def _window(self, words: tuple[WordType, ...]) -> _Matched:
+        """The phrases that match at the first of ``words`` (those a phrase starting there
+        may span, up to the statement's end), where the first two words have longer phrases
+        to check."""
+        matched, longer, special, _ = self._pairs[(words[0], words[1])]
+        more = tuple(hit for p, hit in longer if p.matches(words, 0, len(words)))
+        if more:
+            matched = tuple(sorted(matched + more))
+            special = special or any(hit[4] for hit in more)
+        found = self._windows[words] = (matched, special)
         return found
 
     def _candidates(self, word: WordType, after: WordType | None) -> tuple[int, ...]:
@@ -619,6 +643,8 @@ class Tagger:
         ).tolist()
         if len(self._evidence) > _EVIDENCE_CACHE_SIZE:
             self._evidence.clear()
+        if len(self._windows) > _EVIDENCE_CACHE_SIZE:
+            self._windows.clear()
         texts, starts = batch.texts, batch.starts
         span_terms, own_terms = self._span_terms, self._own_terms
         return [
@@ -668,10 +694,8 @@ class Tagger:
             live = []
             for i in positions[~seen][first].tolist():
                 word, after = types[i], types[i + 1]
-                _matched, longer, _special = self._pairs.get((word, after)) or self._pair(
-                    word, after
-                )
-                live.append(bool(_matched or longer))
+                matched, longer, _, _ = self._pairs.get((word, after)) or self._pair(word, after)
+                live.append(bool(matched or longer))
             merged = numpy.concatenate([known, new])
             order = numpy.argsort(merged, kind="stable")
             self._pair_keys = merged[order]
@@ -719,16 +743,15 @@ class Tagger:
         label, term), one piece per label on the same words; a term on words where an
         exclude of its label matched gives none."""
         phrases: dict[int, tuple[_PhraseHit, ...]] = {}
-        pairs = self._pairs
+        pairs, windows = self._pairs, self._windows
         for i in phrase_at:
             word = types[i]
             after = types[i + 1] if i + 1 < end else None
-            matched, longer, special = pairs.get((word, after)) or self._pair(word, after)
+            matched, longer, special, longest = pairs.get((word, after)) or self._pair(word, after)
             if longer:
-                more = tuple(hit for p, hit in longer if p.matches(types, i, end))
-                if more:
-                    matched = tuple(sorted(matched + more))
-                    special = special or any(hit[4] for hit in more)
+                # The words a longer phrase may span decide what matches there.
+                words = tuple(types[i : min(end, i + longest)])
+                matched, special = windows.get(words) or self._window(words)
             if matched:
                 phrases[i] = matched
                 excludes = excludes or special
