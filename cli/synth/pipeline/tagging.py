@@ -596,19 +596,22 @@ class Tagger:
             n += len(spans)
         return out
 
-    def _tag_batch(self, batch: _Batch) -> list[TagSet]:
-        """The tags of each statement of a batch: the terms', then the classifier's."""
+    def _tag_batch(self, batch: _Batch, empty: TagSet | None = None) -> list[TagSet]:
+        """The tags of each statement of a batch: the terms', then the classifier's
+        (``empty``: the result of each statement without tags; None: a new one each)."""
         classifier = self.classifier
         if self.terms or (classifier is not None and classifier.reads_terms):
             found = self._term_tags(batch)
         else:
             found = [_NOTHING] * len(batch.firsts)
-        if self.terms:
+        if not self.terms:  # the terms' tags were found as the classifier's features only
+            results = [TagSet() for _ in found] if empty is None else [empty] * len(found)
+        elif empty is None:
             results = [TagSet() if tags is None else tags for tags, _, _ in found]
-        else:  # the terms' tags were found as the classifier's features only
-            results = [TagSet() for _ in found]
+        else:
+            results = [empty if tags is None else tags for tags, _, _ in found]
         if classifier is not None and found:
-            self._add_model_tags(batch, found, results)
+            self._add_model_tags(batch, found, results, empty)
         return results
 
     def _term_tags(self, batch: _Batch) -> list[_TermTags]:
@@ -868,10 +871,18 @@ class Tagger:
         found = self._label_sets[labels] = len(self._sets) - 1
         return found
 
-    def _add_model_tags(self, batch: _Batch, found: list[_TermTags], results: list[TagSet]) -> None:
+    def _add_model_tags(
+        self,
+        batch: _Batch,
+        found: list[_TermTags],
+        results: list[TagSet],
+        empty: TagSet | None,
+    ) -> None:
         """Drop the terms' tags the classifier scores below their vetoes, and add the
         labels it scores at or above their thresholds to each statement of a batch (all
-        scored at once), unless the terms gave them already or an exclude matched."""
+        scored at once), unless the terms gave them already or an exclude matched
+        (``empty``: the shared result of statements without tags, replaced where a tag is
+        added)."""
         assert self.classifier is not None
         classifier = self.classifier
         unread = self._unread
@@ -922,6 +933,8 @@ class Tagger:
         for k, j, words in zip(statements.tolist(), label_columns.tolist(), pieces, strict=True):
             dim, label = names[j]
             tags = results[k]
+            if tags is empty:
+                tags = results[k] = TagSet()
             labelled = tags.labels(dim)
             labelled.append(label)
             labelled.sort(key=order_in[dim].__getitem__)
@@ -1135,10 +1148,12 @@ class Tagger:
 
     def tag_texts(self, texts: Iterable[str], batch_size: int = 256) -> Iterator[TagSet]:
         """Tag each text as one statement (a stream; the classifier scores a batch at a
-        time)."""
+        time). The texts without tags share one empty TagSet: read the results, do not
+        change them."""
         it = iter(texts)
+        empty = TagSet()
         while batch := list(itertools.islice(it, batch_size)):
-            yield from self._tag_batch(self._split_texts(batch))
+            yield from self._tag_batch(self._split_texts(batch), empty)
 
     def tag_text(self, text: str) -> TagSet:
         """Tag a text as one statement."""
