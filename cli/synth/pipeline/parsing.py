@@ -9,7 +9,6 @@ sentences is left to the spaCy pipeline (see ``synth.pipeline.statements``).
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from array import array
 from bisect import bisect_left, bisect_right
@@ -490,11 +489,7 @@ class _RawLine:
     stripped: str
     removed: bool  # boilerplate
     date: bool  # only dates the meeting
-
-    @property
-    def blank(self) -> bool:
-        """Blank, or skipped (boilerplate, a date line): a gap between blocks."""
-        return not self.stripped or self.removed or self.date
+    blank: bool  # blank, or skipped (boilerplate, a date line): a gap between blocks
 
 
 @functools.lru_cache(maxsize=_LINES_KEPT)
@@ -514,7 +509,8 @@ def _raw_lines(lines: Iterable[str], removed: AbstractSet[int]) -> Iterator[_Raw
         if stripped:
             gone = k in removed
             k += 1
-        yield _RawLine(i, offset, line, stripped, gone, date and not gone)
+        date = date and not gone
+        yield _RawLine(i, offset, line, stripped, gone, date, not stripped or gone or date)
         offset += len(line) + 1
 
 
@@ -878,27 +874,42 @@ def _structure(lines: LineSource, known: AbstractSet[str]) -> _Structure:
     which looks at the lines with a question mark only)."""
     removed = _boilerplate_ordinals(lines(), known)
     found = _Structure(removed, [], set(), set())
-    before: _RawLine | None = None
-    current: _RawLine | None = None
-    for after in itertools.chain(_raw_lines(lines(), removed), [None]):
-        if current is not None and current.removed:
-            found.keys.add(boilerplate_key(current.raw))
-            if found.ranges and found.ranges[-1][1] == current.index:
-                found.ranges[-1] = (found.ranges[-1][0], current.index + 1)
+    k = 0  # ordinal of the next non-blank line
+    before_blank = True  # whether the line before is blank (or skipped): as _RawLine.blank
+    asked: tuple[str, str, bool] | None = None  # a line with a '?': raw, stripped, before_blank
+    for index, raw in enumerate(lines()):
+        stripped, date = _stripped(raw)
+        gone = False
+        if stripped:
+            gone = k in removed
+            k += 1
+        blank = not stripped or gone or date
+        if asked is not None:
+            _add_prompt(found, *asked, after_blank=blank)
+            asked = None
+        if gone:
+            found.keys.add(boilerplate_key(raw))
+            if found.ranges and found.ranges[-1][1] == index:
+                found.ranges[-1] = (found.ranges[-1][0], index + 1)
             else:
-                found.ranges.append((current.index + 1, current.index + 1))
-        elif current is not None and not current.blank and "?" in current.stripped:
-            # Prompts listed as bullets in a preamble ("- Vad behövs …?") repeat as real
-            # prompts later; such bullets are structure, not statements. As Line says:
-            text = _unnumbered(current.stripped)
-            alone = (before is None or before.blank) and (after is None or after.blank)
-            if (
-                not BULLET_RE.match(current.raw)
-                or (NUMBERED_RE.match(current.raw) is not None and alone)
-            ) and _is_prompt(text):
-                found.prompt_keys.add(line_key(text))
-        before, current = current, after
+                found.ranges.append((index + 1, index + 1))
+        elif not blank and "?" in stripped:
+            asked = (raw, stripped, before_blank)
+        before_blank = blank
+    if asked is not None:
+        _add_prompt(found, *asked, after_blank=True)
     return found
+
+
+def _add_prompt(
+    found: _Structure, raw: str, stripped: str, before_blank: bool, *, after_blank: bool
+) -> None:
+    """Prompts listed as bullets in a preamble ("- Vad behövs …?") repeat as real prompts
+    later; such bullets are structure, not statements. A line is a prompt as Line says."""
+    text = _unnumbered(stripped)
+    bullet, _, numbered = _marks(raw)
+    if (bullet is None or (numbered and before_blank and after_blank)) and _is_prompt(text):
+        found.prompt_keys.add(line_key(text))
 
 
 def _summary(heading: Heading, kept: list[Heading]) -> bool:
