@@ -373,6 +373,7 @@ def _unnumbered(content: str) -> str:
     return strip_emphasis(NUMBERED_RE.sub("", content))
 
 
+@functools.lru_cache(maxsize=_LINES_KEPT)
 def _is_prompt(content: str) -> bool:
     stripped = strip_emphasis(content)
     return (
@@ -529,7 +530,7 @@ def _lines_in_context(raw_lines: Iterable[_RawLine]) -> Iterator[tuple[_RawLine,
     of the lines around it, so that a text of any length is read a line at a time."""
     window: deque[_RawLine] = deque()
     source = iter(raw_lines)
-    previous: _RawLine | None = None
+    previous_blank = True  # the line before (none before the first) is blank or skipped
     while True:
         for item in source:
             window.append(item)
@@ -540,21 +541,23 @@ def _lines_in_context(raw_lines: Iterable[_RawLine]) -> Iterator[tuple[_RawLine,
         current = window.popleft()
         if current.blank:
             yield current, None
-            previous = current
+            previous_blank = True
             continue
-        # The next line with text (skipped or not) within 40 lines.
-        following = ""
-        for ahead in window:
-            if ahead.stripped:
-                following = ahead.stripped
-                break
+        line, content = current.raw, current.stripped
+        # Its sentence goes on when it has no end mark and the next line with text
+        # (skipped or not) within 40 lines starts in lower case.
+        continued = False
+        if content[-1:] not in TERMINAL:
+            for ahead in window:
+                if ahead.stripped:
+                    continued = ahead.stripped[:1].islower()
+                    break
         after = window[0] if window else None
         next_blank = after is None or after.blank
         next_bullet = next_numbered = False
         if after is not None and not next_blank:
             next_mark, _, next_numbered = _marks(after.raw)
             next_bullet = next_mark is not None
-        line, content = current.raw, current.stripped
         bullet, md, numbered = _marks(line)
         yield (
             current,
@@ -563,16 +566,16 @@ def _lines_in_context(raw_lines: Iterable[_RawLine]) -> Iterator[tuple[_RawLine,
                 offset=current.offset,
                 raw=line,
                 content=content,
-                alone=(previous is None or previous.blank) and next_blank,
+                alone=previous_blank and next_blank,
                 next_bullet=next_bullet,
                 next_numbered=next_numbered,
-                continued=following[:1].islower() and content[-1:] not in TERMINAL,
+                continued=continued,
                 bullet=bullet,
                 md=md,
                 numbered=numbered,
             ),
         )
-        previous = current
+        previous_blank = False
 
 
 @dataclass
@@ -630,14 +633,20 @@ def _shift_line_role(line: Line, ctx: _Context) -> Role | None:
 def _agenda_role(line: Line, ctx: _Context) -> Role | None:
     """Agenda items: "§ 4 Workshop om nära vård" opens a section; the items listed under
     "Dagordning" are structure too, and so is a reference to an attachment ("Bilaga 2")."""
-    if line.bullet is None and ATTACHMENT_RE.match(strip_emphasis(line.content)):
-        return "meta", strip_emphasis(line.content)
-    m = AGENDA_RE.match(line.content)
-    if m and line.bullet is None:
-        return "section", strip_emphasis(m.group("name"))
-    if ctx.in_agenda and line.bullet is not None:
+    if line.bullet is None:
+        return _agenda_item(line.content)
+    if ctx.in_agenda:
         return "agenda", strip_emphasis(line.after_bullet())
     return None
+
+
+@functools.lru_cache(maxsize=_LINES_KEPT)
+def _agenda_item(content: str) -> Role | None:
+    """The role of a line that is no bullet as an attachment or an agenda item."""
+    if ATTACHMENT_RE.match(strip_emphasis(content)):
+        return "meta", strip_emphasis(content)
+    m = AGENDA_RE.match(content)
+    return ("section", strip_emphasis(m.group("name"))) if m else None
 
 
 def _question_role(line: Line, ctx: _Context) -> Role | None:
