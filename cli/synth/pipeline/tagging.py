@@ -341,6 +341,8 @@ class Tagger:
         self._types: dict[int, WordType] = {}
         # The evidence of a word's own terms, by the word and its offset in the statement.
         self._evidence: dict[tuple[WordType, int], tuple[Evidence, ...]] = {}
+        # The evidence of phrases, and where an exclude matched, by what it holds.
+        self._pieces: dict[tuple[str, str, str, str, int], Evidence] = {}
         # The evidence of a model tag's word, by the label's column, the word and its offset.
         self._model_pieces: dict[tuple[int, WordType, int], Evidence] = {}
         # Of each word type (by id): the type, whether term tagging looks at it (marked)
@@ -648,6 +650,8 @@ class Tagger:
             self._evidence.clear()
         if len(self._windows) > _EVIDENCE_CACHE_SIZE:
             self._windows.clear()
+        if len(self._pieces) > _EVIDENCE_CACHE_SIZE:
+            self._pieces.clear()
         texts, starts = batch.texts, batch.starts
         span_terms, own_terms = self._span_terms, self._own_terms
         return [
@@ -786,13 +790,8 @@ class Tagger:
                         char_end = starts[i + size - 1] + len(types[i + size - 1].text)
                         seen[(dim, label)] = None
                         evidence.append(
-                            Evidence(
-                                dim,
-                                label,
-                                term,
-                                text[char_start:char_end],
-                                char_start - base,
-                                char_end - base,
+                            self._piece(
+                                dim, label, term, text[char_start:char_end], char_start - base
                             )
                         )
         if not seen:
@@ -802,6 +801,15 @@ class Tagger:
         shifts, concepts, factors = self._sets[label_set]
         tags = TagSet(list(shifts), list(concepts), list(factors), evidence)
         return tags, label_set, excluded_labels
+
+    def _piece(self, dim: str, label: str, term: str, words: str, start: int) -> Evidence:
+        """A piece of evidence of the terms (the words at an offset in the statement),
+        made once and reused (see ``_word_evidence``)."""
+        key = (dim, label, term, words, start)
+        piece = self._pieces.get(key)
+        if piece is None:
+            piece = self._pieces[key] = Evidence(dim, label, term, words, start, start + len(words))
+        return piece
 
     def _word_evidence(self, word: WordType, start: int) -> tuple[Evidence, ...]:
         """The evidence of a word's own terms at an offset in its statement (cached: a
@@ -852,9 +860,7 @@ class Tagger:
             char_start = starts[start]
             char_end = starts[stop - 1] + len(types[stop - 1].text)
             evidence.append(
-                Evidence(
-                    dim, label, term, text[char_start:char_end], char_start - base, char_end - base
-                )
+                self._piece(dim, label, term, text[char_start:char_end], char_start - base)
             )
             seen[(dim, label)] = None
         return {(dim, label) for dim, label, _ in excluded} if excluded else None
@@ -913,11 +919,14 @@ class Tagger:
         if self.terms:
             by_terms = self._set_columns[label_sets]
             vetoed = by_terms & (probabilities < classifier.vetoes)
+            dropped: dict[int, set[tuple[str, str]]] = {}
             for k, j in zip(*vetoed.nonzero(), strict=True):
                 dim, label = names[j]
+                results[k].labels(dim).remove(label)
+                dropped.setdefault(k, set()).add((dim, label))
+            for k, pairs in dropped.items():
                 tags = results[k]
-                tags.labels(dim).remove(label)
-                tags.evidence = [e for e in tags.evidence if (e.dimension, e.label) != (dim, label)]
+                tags.evidence = [e for e in tags.evidence if (e.dimension, e.label) not in pairs]
             above = (probabilities >= classifier.thresholds) & self._known & ~(by_terms & ~vetoed)
             columns = self._columns
             for k, excluded in enumerate(map(_EXCLUDED, found)):
