@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import json
 import pstats
@@ -56,11 +57,13 @@ def main() -> None:
         floor(args.notes)
         return
 
-    # As synth ingest tags: the taxonomy's terms and the shipped classifier.
+    # As synth ingest tags: the taxonomy's terms and the shipped classifier, and what was
+    # built kept out of the garbage collector's sight (cli/_util.make_tagger).
     tagger = Tagger(
         taxonomy.load(resources.taxonomy_path(None)),
         classifier=Classifier(resources.packaged("training/model")),
     )
+    gc.freeze()
     profile = cProfile.Profile() if args.profile else None
     with Corpus(args.corpus) as db:
         start = time.perf_counter()
@@ -96,6 +99,7 @@ def floor(notes: Path) -> None:
     from synth.pipeline.reading import read_notes
 
     nlp = spacy.blank("sv")
+    gc.freeze()  # as the ingest does once its tagger is built
     files, _problems = expand_paths([notes])
     start = time.perf_counter()
     tokens = sum(len(nlp.make_doc(read_notes(path))) for path in files)
