@@ -725,10 +725,7 @@ class Tagger:
             start = starts[i] - base
             evidence += cache.get((word, start)) or self._word_evidence(word, start)
             seen.update(word.labels)
-        labels = tuple(seen)
-        label_set = self._label_sets.get(labels) or self._label_set(labels)
-        shifts, concepts, factors = self._sets[label_set]
-        return TagSet(list(shifts), list(concepts), list(factors), evidence), label_set, None
+        return *self._tag_set(seen, evidence), None
 
     def _span_terms(
         self,
@@ -796,11 +793,17 @@ class Tagger:
                         )
         if not seen:
             return None, 0, excluded_labels
+        return *self._tag_set(seen, evidence), excluded_labels
+
+    def _tag_set(
+        self, seen: dict[tuple[str, str], None], evidence: list[Evidence]
+    ) -> tuple[TagSet, int]:
+        """The terms' tags of a statement (the labels in the order found) and the number of
+        their set of labels."""
         labels = tuple(seen)
         label_set = self._label_sets.get(labels) or self._label_set(labels)
         shifts, concepts, factors = self._sets[label_set]
-        tags = TagSet(list(shifts), list(concepts), list(factors), evidence)
-        return tags, label_set, excluded_labels
+        return TagSet(list(shifts), list(concepts), list(factors), evidence), label_set
 
     def _piece(self, dim: str, label: str, term: str, words: str, start: int) -> Evidence:
         """A piece of evidence of the terms (the words at an offset in the statement),
