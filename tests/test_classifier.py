@@ -476,3 +476,40 @@ def test_each_dimensions_beta_steers_its_own_thresholds(
     assert [thresholds["precision first"][k] for k in factors] == [
         thresholds["recall first for shifts and concepts"][k] for k in factors
     ]
+
+
+def test_the_ceiling_folds_hold_each_statement_once_and_each_family_whole() -> None:
+    """training/ceiling.py compares folds drawn by statement with folds of whole
+    families: its figures mean what docs/tagging.md says only if no family is split
+    between a training and a test fold in the second cut, and every family is spread
+    over the folds in the first."""
+    import importlib.util
+
+    from synth.training import read_shipped
+
+    path = Path(__file__).resolve().parent.parent / "training" / "ceiling.py"
+    spec = importlib.util.spec_from_file_location("ceiling", path)
+    assert spec is not None and spec.loader is not None
+    ceiling = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ceiling)
+    statements = read_shipped(Path(__file__).resolve().parent.parent / "corpus" / "coded")
+    ids = sorted(st.id for st in statements)
+
+    family_folds = ceiling.by_family(statements, 5)
+    assert sorted(st.id for fold in family_folds for st in fold) == ids
+    fold_of: dict[str, set[int]] = {}
+    for i, fold in enumerate(family_folds):
+        for st in fold:
+            fold_of.setdefault(st.family, set()).add(i)
+    assert all(len(folds) == 1 for folds in fold_of.values())
+    sizes = [len(fold) for fold in family_folds]
+    assert max(sizes) - min(sizes) < len(statements) // 20
+
+    statement_folds = ceiling.by_statement(statements, 5)
+    assert sorted(st.id for fold in statement_folds for st in fold) == ids
+    assert [[st.id for st in f] for f in statement_folds] == [
+        [st.id for st in f] for f in ceiling.by_statement(statements, 5)
+    ]
+    spread = [{st.family for st in fold} for fold in statement_folds]
+    big = [f for f, folds in fold_of.items() if sum(st.family == f for st in statements) >= 50]
+    assert all(f in fams for f in big for fams in spread)
