@@ -106,6 +106,8 @@ def main(args: list[str]) -> None:
     guard: list[CodedStatement] = []
     k = 5
     while args:
+        if len(args) < 2:
+            sys.exit("usage: python training/ceiling.py [--guard DEV-GOLD.jsonl] [--folds 5]")
         flag, value, args = args[0], args[1], args[2:]
         if flag == "--guard":
             guard = read_coded(Path(value))
