@@ -25,16 +25,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from synth import taxonomy
-from synth.analysis.evaluation import evaluate_statements
+from synth.analysis.evaluation import LabelScore, evaluate_statements, methods
 from synth.coded import read_coded
 from synth.models import CodedStatement
 from synth.pipeline.classifier import Classifier
-from synth.pipeline.tagging import Tagger
 from synth.training import read_shipped, train_classifier
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 13
-METHODS = ("taxonomy", "model", "hybrid")
 
 
 def by_statement(statements: Sequence[CodedStatement], k: int) -> list[list[CodedStatement]]:
@@ -62,7 +60,7 @@ def run(
     guard: Sequence[CodedStatement],
 ) -> dict[str, dict[str, list[int]]]:
     """Pooled (tp, fp, fn) per method and dimension over the test folds."""
-    counts: dict[str, dict[str, list[int]]] = {m: defaultdict(lambda: [0, 0, 0]) for m in METHODS}
+    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0]))
     k = len(folds)
     for i in range(k):
         test, dev = folds[i], folds[(i + 1) % k]
@@ -71,13 +69,7 @@ def run(
         with tempfile.TemporaryDirectory(prefix="synth-ceiling-") as tmp:
             model = Path(tmp) / "model"
             train_classifier(train, dev, model, tax, guard=guard)
-            classifier = Classifier(model)
-            taggers = {
-                "taxonomy": Tagger(tax),
-                "model": Tagger(tax, classifier=classifier, terms=False),
-                "hybrid": Tagger(tax, classifier=classifier),
-            }
-            for method, tagger in taggers.items():
+            for method, tagger in methods(tax, Classifier(model)).items():
                 for dim in evaluate_statements(test, tagger).dimensions:
                     c = counts[method][dim.dimension]
                     for s in dim.labels:
@@ -95,11 +87,9 @@ def run(
 
 
 def prf(c: list[int]) -> str:
-    tp, fp, fn = c
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-    return f"{p:.2f} / {r:.2f} / {f:.2f}"
+    """Micro P / R / F1 of pooled (tp, fp, fn)."""
+    s = LabelScore("", "", *c, tn=0)
+    return f"{s.precision:.2f} / {s.recall:.2f} / {s.f1:.2f}"
 
 
 def main(args: list[str]) -> None:
@@ -126,7 +116,7 @@ def main(args: list[str]) -> None:
     print("|---|---|---|---|---|")
     for name, counts in results.items():
         for dim in counts["hybrid"]:
-            cells = " | ".join(prf(counts[m][dim]) for m in METHODS)
+            cells = " | ".join(prf(by_dim[dim]) for by_dim in counts.values())
             print(f"| {name} | {dim} | {cells} |")
 
 

@@ -24,11 +24,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from synth import taxonomy
-from synth.analysis.evaluation import evaluate_statements
+from synth.analysis.evaluation import evaluate_statements, methods
 from synth.coded import read_coded
 from synth.models import CodedStatement
 from synth.pipeline.classifier import Classifier
-from synth.pipeline.tagging import Tagger
 from synth.taxonomy import Taxonomy
 from synth.training import shipped_splits, train_classifier
 
@@ -46,12 +45,7 @@ def progress(done: int, total: int, last: list[float] = [0.0]) -> None:  # noqa:
 def print_scores(
     title: str, tax: Taxonomy, model: Path, sets: dict[str, Sequence[CodedStatement]]
 ) -> None:
-    classifier = Classifier(model)
-    taggers = {
-        "taxonomy": Tagger(tax),
-        "model": Tagger(tax, classifier=classifier, terms=False),
-        "hybrid": Tagger(tax, classifier=classifier),
-    }
+    taggers = methods(tax, Classifier(model))
     print(f"\n{title}\n")
     print("| set | dimension | taxonomy P / R / F1 | model P / R / F1 | hybrid P / R / F1 |")
     print("|---|---|---|---|---|")

@@ -6,11 +6,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from synth.coded import read_coded
 from synth.errors import SynthError
 from synth.models import DIMENSIONS, CodedStatement
 from synth.pipeline.tagging import Tagger
+
+if TYPE_CHECKING:
+    from synth.pipeline.classifier import Classifier
+    from synth.taxonomy import Taxonomy
 
 
 @dataclass
@@ -167,6 +172,16 @@ def score(
 def evaluate(gold_path: Path, tagger: Tagger, method: str = "tagger") -> EvalReport:
     """Tag the gold statements and score the tags against the hand-coding."""
     return evaluate_statements(read_coded(gold_path), tagger, method)
+
+
+def methods(taxonomy: Taxonomy, classifier: Classifier) -> dict[str, Tagger]:
+    """The three ways of tagging scored side by side, in this order: the taxonomy's terms
+    alone, the classifier alone and the hybrid."""
+    return {
+        "taxonomy": Tagger(taxonomy),
+        "model": Tagger(taxonomy, classifier=classifier, terms=False),
+        "hybrid": Tagger(taxonomy, classifier=classifier),
+    }
 
 
 def compare_methods(gold_path: Path, taggers: dict[str, Tagger]) -> list[EvalReport]:
